@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: installs what the tests need, builds,
+# runs each xunit.v3 test project and ends with one aggregated line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+config=${CONFIGURATION:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 NO_COLOR=1
+
+command -v dotnet >/dev/null 2>&1 || { echo "test: the .NET 10 SDK (dotnet) is required" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+# Tests build tiny models only; keep their cache inside the tree unless the caller chose one.
+export MLNETGRAVITON_CACHE=${MLNETGRAVITON_CACHE:-$root/.cache/models}
+
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+echo "== restore and build ($config)"
+if ! dotnet build MlNetGraviton.sln -c "$config" -nologo -v quiet >"$log/build.txt" 2>&1; then
+  grep -E "error|Error" "$log/build.txt" | head -40
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0 failed=0 skipped=0 status=0
+for proj in tests/*.Tests/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  dll="$(dirname "$proj")/bin/$config/net10.0/$name.dll"
+  echo "== $name"
+  out="$log/$name.txt"
+  (cd "$(dirname "$proj")" && dotnet "bin/$config/net10.0/$name.dll" -noColor -parallel all) >"$out" 2>&1
+  rc=$?
+  summary=$(grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+" "$out" | tail -1)
+  if [ -z "$summary" ]; then
+    tail -30 "$out"
+    echo "   $name: no test summary (exit $rc)"
+    failed=$((failed + 1)); status=1
+    continue
+  fi
+  total=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$summary")
+  errors=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$summary")
+  nfail=$(sed -E 's/.*Failed: ([0-9]+).*/\1/' <<<"$summary")
+  nskip=$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$summary")
+  notrun=$(sed -E 's/.*Not Run: ([0-9]+).*/\1/' <<<"$summary")
+  [ "$nfail" -gt 0 ] || [ "$errors" -gt 0 ] || [ "$rc" -ne 0 ] && { grep -E "\[FAIL\]|Assert|Exception" "$out" | head -60; status=1; }
+  grep -E "\[SKIP\]" -A1 "$out" | head -20
+  echo "$summary"
+  passed=$((passed + total - nfail - nskip - notrun))
+  failed=$((failed + nfail + errors))
+  skipped=$((skipped + nskip))
+  [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ] && [ "$errors" -eq 0 ] && failed=$((failed + 1))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
