@@ -93,5 +93,6 @@ public class BertTokenizerTests
             start = end;
         }
 
+        return pieces;
     }
 }
