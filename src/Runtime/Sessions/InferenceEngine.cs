@@ -1,0 +1,11 @@
+namespace MlNetGraviton.Runtime;
+
+/// <summary>Which engine executes the graph.</summary>
+public enum InferenceEngine
+{
+    /// <summary>The project's own engine on MlNetGraviton.Kernels (not available yet).</summary>
+    Graviton,
+
+    /// <summary>Microsoft.ML.OnnxRuntime's CPU execution provider.</summary>
+    OnnxRuntime,
+}
