@@ -1,0 +1,133 @@
+using MlNetGraviton.Kernels;
+
+namespace MlNetGraviton.Runtime.Tests;
+
+public class InferenceSessionFactoryTests(GraphFixture fixture) : IClassFixture<GraphFixture>
+{
+    private static readonly CpuFeatures X64WithAvx512Bf16 = new() { IsX64 = true, Avx2 = true, Fma = true, Avx512F = true, Avx512Bf16 = true };
+    private static readonly CpuFeatures Arm64WithBf16 = new() { IsArm64 = true, AdvSimd = true, DotProd = true, I8mm = true, Bf16 = true };
+    private static readonly CpuFeatures Arm64WithoutBf16 = new() { IsArm64 = true, AdvSimd = true, DotProd = true };
+
+    private static InferenceOptions Ort(Precision precision, int threads = 0) =>
+        new() { Engine = InferenceEngine.OnnxRuntime, Precision = precision, Threads = threads };
+
+    [Fact]
+    public void Default_engine_is_graviton_which_is_not_available_yet()
+    {
+        var options = new InferenceOptions();
+        Assert.Equal(InferenceEngine.Graviton, options.Engine);
+        var e = Assert.Throws<NotSupportedException>(() => InferenceSessionFactory.Create(fixture.ModelPath, options));
+        Assert.Contains("graviton engine is not available yet", e.Message);
+        Assert.Contains("--engine ort", e.Message);
+    }
+
+    [Fact]
+    public void Ort_fp32_session_runs_the_model()
+    {
+        using IInferenceSession session = InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.Float32, threads: 1));
+        Assert.IsType<OrtBackendSession>(session);
+        Assert.Equal(Precision.Float32, session.ChosenPrecision);
+        Assert.Contains("intra-op threads 1", session.Description);
+        Dictionary<string, Tensor> inputs = TestGraph.Inputs(4, 2, seed: 21);
+        Approx.Equal(fixture.Graph.Reference(inputs["x"].AsSpan<float>().ToArray()), session.Run(inputs)["y"].AsSpan<float>());
+    }
+
+    [Fact]
+    public void Bf16_on_x86_names_the_missing_feature()
+    {
+        var e = Assert.Throws<NotSupportedException>(() =>
+            InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.BFloat16), X64WithAvx512Bf16));
+        Assert.Contains("needs an Arm64 CPU with BF16 (BFMMLA)", e.Message);
+        Assert.Contains("x86-64", e.Message);
+    }
+
+    [Fact]
+    public void Bf16_on_arm64_without_bf16_names_the_missing_feature()
+    {
+        var e = Assert.Throws<NotSupportedException>(() =>
+            InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.BFloat16), Arm64WithoutBf16));
+        Assert.Contains("FEAT_BF16", e.Message);
+    }
+
+    [Fact]
+    public void Bf16_on_arm64_with_bf16_turns_on_fast_math()
+    {
+        using IInferenceSession session = InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.BFloat16), Arm64WithBf16);
+        Assert.Equal(Precision.BFloat16, session.ChosenPrecision);
+        Assert.Contains("bf16 fast-math", session.Description);
+    }
+
+    [Fact]
+    public void Bf16_request_on_this_machine_follows_its_cpu()
+    {
+        CpuFeatures cpu = CpuFeatures.Current;
+        if (cpu.IsArm64 && cpu.Bf16)
+        {
+            using IInferenceSession session = InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.BFloat16));
+            Assert.Equal(Precision.BFloat16, session.ChosenPrecision);
+        }
+        else
+        {
+            Assert.Throws<NotSupportedException>(() => InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.BFloat16)));
+        }
+    }
+
+    [Fact]
+    public void Auto_picks_bf16_fast_math_only_on_arm64_with_bf16_and_says_why()
+    {
+        using (IInferenceSession arm = InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.Auto), Arm64WithBf16))
+        {
+            Assert.Equal(Precision.BFloat16, arm.ChosenPrecision);
+            Assert.Contains("auto: Arm64 CPU with BF16", arm.Description);
+        }
+        using IInferenceSession x86 = InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.Auto), X64WithAvx512Bf16);
+        Assert.Equal(Precision.Float32, x86.ChosenPrecision);
+        Assert.Contains("auto:", x86.Description);
+        Assert.Contains("x86-64", x86.Description);
+        Assert.Contains("fp32", x86.Description);
+    }
+
+    [Fact]
+    public void Int8_on_ort_needs_a_quantized_graph()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.Int8)));
+        Assert.Contains("quantized graph", e.Message);
+        Assert.Contains("not available yet", e.Message);
+    }
+
+    [Fact]
+    public void Threads_become_intra_op_threads_and_conflicts_are_errors()
+    {
+        var plan = new OrtPrecisionPlan(Precision.Float32, false, "");
+        Assert.Equal(3, InferenceSessionFactory.OrtOptionsFor(Ort(Precision.Float32, threads: 3), plan).IntraOpThreads);
+
+        InferenceOptions conflicting = Ort(Precision.Float32, threads: 3);
+        conflicting.Ort = new OrtBackendOptions { IntraOpThreads = 2 };
+        var e = Assert.Throws<ArgumentException>(() => InferenceSessionFactory.OrtOptionsFor(conflicting, plan));
+        Assert.Contains("Threads = 3", e.Message);
+        Assert.Contains("IntraOpThreads = 2", e.Message);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => InferenceSessionFactory.Create(fixture.ModelPath, Ort(Precision.Float32, threads: -2)));
+    }
+
+    [Fact]
+    public void Fast_math_in_ort_options_conflicts_with_an_fp32_request()
+    {
+        InferenceOptions options = Ort(Precision.Float32);
+        options.Ort = new OrtBackendOptions { Bf16FastMath = true };
+        var e = Assert.Throws<ArgumentException>(() => InferenceSessionFactory.Create(fixture.ModelPath, options, Arm64WithBf16));
+        Assert.Contains("bf16 fast-math", e.Message);
+    }
+
+    [Fact]
+    public void Caller_options_are_not_modified()
+    {
+        InferenceOptions options = Ort(Precision.BFloat16, threads: 2);
+        options.Ort = new OrtBackendOptions();
+        using (InferenceSessionFactory.Create(fixture.ModelPath, options, Arm64WithBf16))
+        {
+        }
+        Assert.False(options.Ort.Bf16FastMath);
+        Assert.Equal(0, options.Ort.IntraOpThreads);
+    }
+}
