@@ -1,0 +1,62 @@
+using Microsoft.ML;
+using MlNetGraviton.Pipeline.Mapping;
+using MlNetGraviton.Runtime;
+
+namespace MlNetGraviton.Pipeline.Apply;
+
+/// <summary>
+/// Runs a transformer ONNX model over the token columns and adds one float vector column
+/// (pooled embedding or logits). Owns its inference session: dispose it when done.
+/// </summary>
+public sealed class ApplyTransformerTransformer : BatchedMappingTransformer, IDisposable
+{
+    internal ApplyTransformerTransformer(
+        string modelFile, string outputColumn, Pooling pooling, TransformerOutput output,
+        InferenceOptions options, int batchSize, string inputPrefix)
+    {
+        ModelFile = ApplyTransformerEstimator.RequireModelFile(modelFile);
+        OutputColumn = outputColumn;
+        Pooling = pooling;
+        Output = output;
+        BatchSize = batchSize;
+        InputPrefix = inputPrefix;
+        Session = InferenceSessionFactory.Create(modelFile, options);
+        try
+        {
+            Signature = ModelSignature.Read(Session, modelFile, output);
+        }
+        catch
+        {
+            Session.Dispose();
+            throw;
+        }
+    }
+
+    public string ModelFile { get; }
+
+    public string OutputColumn { get; }
+
+    public Pooling Pooling { get; }
+
+    public TransformerOutput Output { get; }
+
+    /// <summary>Rows per session run when streaming through <c>Transform</c>.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Prefix of the token column names (as given to the tokenize estimator).</summary>
+    public string InputPrefix { get; }
+
+    /// <summary>Length of the output vector (hidden size, labels or vocabulary).</summary>
+    public int OutputSize => Signature.Width;
+
+    /// <summary>Engine, precision and threads of the session, for logs.</summary>
+    public string SessionDescription => Session.Description;
+
+    internal IInferenceSession Session { get; }
+
+    internal ModelSignature Signature { get; }
+
+    public void Dispose() => Session.Dispose();
+
+    private protected override BatchedRowMapping Bind(DataViewSchema inputSchema) => new ApplyTransformerMapping(inputSchema, this);
+}

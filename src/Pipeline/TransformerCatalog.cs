@@ -1,0 +1,55 @@
+using Microsoft.ML;
+using MlNetGraviton.Pipeline.Apply;
+using MlNetGraviton.Pipeline.Tokenize;
+using MlNetGraviton.Runtime;
+using MlNetGraviton.Tokenization;
+
+namespace MlNetGraviton.Pipeline;
+
+/// <summary>ML.NET catalog entry points: tokenize text for a transformer, then apply the transformer model.</summary>
+public static class TransformerCatalog
+{
+    /// <summary>
+    /// BERT WordPiece tokens of <paramref name="inputColumn"/> (<c>[CLS] text [SEP]</c>, at most <paramref name="maxTokens"/>)
+    /// into <c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c> (variable-size Int64 vectors, names prefixed by <paramref name="outputPrefix"/>).
+    /// </summary>
+    public static TokenizeEstimator TokenizeForBert(
+        this TransformsCatalog.TextTransforms catalog, string inputColumn, string vocabFile,
+        int maxTokens = 128, bool lowerCase = true, string outputPrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TokenizeEstimator(TransformerTokenizer.CreateBert(vocabFile, lowerCase, maxTokens), inputColumn, outputPrefix);
+    }
+
+    /// <summary>RoBERTa byte-level BPE tokens (<c>&lt;s&gt; text &lt;/s&gt;</c>) from fairseq's encoder.json, vocab.bpe and dict.txt.</summary>
+    public static TokenizeEstimator TokenizeForRoberta(
+        this TransformsCatalog.TextTransforms catalog, string inputColumn, string encoderJson, string vocabBpe, string dictTxt,
+        int maxTokens = 128, string outputPrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TokenizeEstimator(TransformerTokenizer.CreateRoberta(encoderJson, vocabBpe, dictTxt, maxTokens), inputColumn, outputPrefix);
+    }
+
+    /// <summary>GPT-2 byte-level BPE tokens (no special tokens).</summary>
+    public static TokenizeEstimator TokenizeForGpt2(
+        this TransformsCatalog.TextTransforms catalog, string inputColumn, int maxTokens = 128, string outputPrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TokenizeEstimator(TransformerTokenizer.CreateGpt2(maxTokens), inputColumn, outputPrefix);
+    }
+
+    /// <summary>
+    /// Runs a BERT / RoBERTa / GPT-2 ONNX model on the token columns (graph inputs are fed from the columns of the same
+    /// name, after <paramref name="inputPrefix"/>) in batches of <paramref name="batchSize"/> rows padded to their longest
+    /// row, and adds <paramref name="outputColumn"/>: the pooled <c>last_hidden_state</c> or the <c>logits</c>.
+    /// Default <paramref name="options"/>: ONNX Runtime, fp32, engine-chosen threads.
+    /// </summary>
+    public static ApplyTransformerEstimator ApplyTransformer(
+        this TransformsCatalog catalog, string modelFile, string outputColumn = "Embedding",
+        Pooling pooling = Pooling.Mean, TransformerOutput output = TransformerOutput.Embedding,
+        InferenceOptions? options = null, int batchSize = 32, string inputPrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ApplyTransformerEstimator(modelFile, outputColumn, pooling, output, options, batchSize, inputPrefix);
+    }
+}
