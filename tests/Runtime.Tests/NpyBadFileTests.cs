@@ -115,4 +115,13 @@ public class NpyBadFileTests
         var e = Assert.Throws<FileNotFoundException>(() => NpyFile.Read(path));
         Assert.Contains(path, e.Message);
     }
+
+    [Fact]
+    public void Header_declaring_a_huge_array_is_refused_before_allocating()
+    {
+        using var folder = new TempFolder();
+        var e = ReadBad(NpyBytes.Build("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }", new byte[8]), out string path, folder);
+        Assert.Contains(path, e.Message);
+        Assert.Contains("truncated data", e.Message);
+    }
 }

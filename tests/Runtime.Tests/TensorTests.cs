@@ -72,4 +72,12 @@ public class TensorTests
         t.Shape[0] = 99;
         Assert.Equal(2, t.Dimension(0));
     }
+
+    [Fact]
+    public void Tensors_over_2_GiB_are_refused_with_the_shape()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Zeros(TensorElementType.Float32, 1L << 20, 1L << 10));
+        Assert.Contains("[1048576, 1024]", e.Message);
+        Assert.Contains("2 GiB", e.Message);
+    }
 }

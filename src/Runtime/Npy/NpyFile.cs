@@ -41,10 +41,15 @@ public static class NpyFile
                 throw NpyFormatError.Create(name,
                     $"{available - expectedBytes} unexpected bytes after the data of {type.DisplayName()} {Tensor.FormatShape(shape)} (header and data disagree)");
         }
-        if (count > Array.MaxLength)
-            throw NpyFormatError.Create(name, $"{Tensor.FormatShape(shape)} holds {count} elements, more than one array can hold");
-
-        Tensor tensor = Tensor.Zeros(type, shape);
+        Tensor tensor;
+        try
+        {
+            tensor = Tensor.Zeros(type, shape);
+        }
+        catch (ArgumentException e)
+        {
+            throw NpyFormatError.Create(name, e.Message);
+        }
         try
         {
             stream.ReadExactly(tensor.AsBytes());

@@ -44,6 +44,7 @@ public sealed class Tensor
         if (count != data.Length)
             throw new ArgumentException(
                 $"shape {FormatShape(shape)} holds {count} elements but the {type.DisplayName()} data has {data.Length}", nameof(data));
+        CheckByteSize(type, count, shape);
         return new Tensor(type, data, (long[])shape.Clone());
     }
 
@@ -52,8 +53,7 @@ public sealed class Tensor
     {
         ArgumentNullException.ThrowIfNull(shape);
         long count = ElementCountOf(shape);
-        if (count > Array.MaxLength)
-            throw new ArgumentException($"shape {FormatShape(shape)} holds {count} elements, more than one array can hold", nameof(shape));
+        CheckByteSize(elementType, count, shape);
         Array data = Array.CreateInstanceFromArrayType(elementType.ClrType().MakeArrayType(), (int)count);
         return new Tensor(elementType, data, (long[])shape.Clone());
     }
@@ -73,6 +73,14 @@ public sealed class Tensor
 
     /// <summary>Pins the backing array for native code; dispose the handle after the native call.</summary>
     internal GCHandle Pin() => GCHandle.Alloc(Data, GCHandleType.Pinned);
+
+    /// <summary>Byte views and native runs address a tensor with 32-bit lengths, so one tensor stays under 2 GiB.</summary>
+    private static void CheckByteSize(TensorElementType type, long count, ReadOnlySpan<long> shape)
+    {
+        if (count * type.SizeInBytes() > int.MaxValue)
+            throw new ArgumentException(
+                $"{type.DisplayName()} shape {FormatShape(shape)} needs {count * type.SizeInBytes()} bytes; one tensor is limited to 2 GiB", nameof(shape));
+    }
 
     /// <summary>Product of the dimensions; every dimension must be zero or more.</summary>
     public static long ElementCountOf(ReadOnlySpan<long> shape)
