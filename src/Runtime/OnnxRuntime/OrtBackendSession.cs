@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using MlNetGraviton.Kernels;
 
 namespace MlNetGraviton.Runtime;
 
@@ -12,20 +13,25 @@ public sealed class OrtBackendSession : IInferenceSession
     private readonly InferenceSession _session;
     private readonly OrtBackendOptions _options;
     private readonly string _precisionNote;
+    private readonly bool _fastMathActive;
     private volatile bool _disposed;
 
     public OrtBackendSession(string modelPath, OrtBackendOptions? options = null)
-        : this(modelPath, options, precisionNote: "")
+        : this(modelPath, options, precisionNote: "", CpuFeatures.Detected)
     {
     }
 
-    internal OrtBackendSession(string modelPath, OrtBackendOptions? options, string precisionNote)
+    /// <param name="cpu">The CPU ONNX Runtime runs on; its bf16 fast-math only acts on Arm64 with BF16.</param>
+    internal OrtBackendSession(string modelPath, OrtBackendOptions? options, string precisionNote, CpuFeatures cpu)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"ONNX model file not found: {modelPath}", modelPath);
         _options = (options ?? new OrtBackendOptions()).Clone();
         _precisionNote = precisionNote;
+        _fastMathActive = _options.RequestsBf16FastMath && cpu.IsArm64 && cpu.Bf16;
+        if (_options.RequestsBf16FastMath && !_fastMathActive && _precisionNote.Length == 0)
+            _precisionNote = "bf16 fast-math requested, but ONNX Runtime applies it only on Arm64 CPUs with BF16";
         ModelPath = modelPath;
 
         using (SessionOptions sessionOptions = _options.ToSessionOptions())
@@ -57,7 +63,7 @@ public sealed class OrtBackendSession : IInferenceSession
 
     public IReadOnlyList<TensorInfo> Outputs { get; }
 
-    public Precision ChosenPrecision => _options.RequestsBf16FastMath ? Precision.BFloat16 : Precision.Float32;
+    public Precision ChosenPrecision => _fastMathActive ? Precision.BFloat16 : Precision.Float32;
 
     public string Description
     {

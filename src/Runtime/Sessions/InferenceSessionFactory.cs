@@ -49,6 +49,6 @@ public static class InferenceSessionFactory
     private static OrtBackendSession CreateOrt(string modelPath, InferenceOptions options, CpuFeatures cpu)
     {
         OrtPrecisionPlan plan = OrtPrecisionPlan.For(options.Precision, cpu);
-        return new OrtBackendSession(modelPath, OrtOptionsFor(options, plan), plan.Reason);
+        return new OrtBackendSession(modelPath, OrtOptionsFor(options, plan), plan.Reason, cpu);
     }
 }
