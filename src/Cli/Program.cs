@@ -1,1 +1,4 @@
-return 0;
+using MlNetGraviton.Cli;
+using MlNetGraviton.Cli.Commands;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,55 @@
+namespace MlNetGraviton.Cli;
+
+using MlNetGraviton.Cli.Commands;
+
+/// <summary>Dispatches `mlnetgraviton &lt;command&gt;` to its command; the commands stay thin over the libraries.</summary>
+internal static class CliApp
+{
+    private const string Usage = """
+        mlnetgraviton: transformer models in ML.NET, fast on CPUs (Graviton3 first, x86 too)
+
+        usage: mlnetgraviton <command> [options]
+
+        commands:
+          demo                              build tiny models and run BERT embeddings -> ML.NET trainer, RoBERTa logits, GPT-2 next token
+          cpu                               print the detected CPU features and the kernels in use
+          models create <bert|roberta|gpt2> --size tiny|base|large --out FILE [--cased|--uncased] [--labels N] [--seed S]
+          models list                       list the built-in model configurations
+          infer --model M.onnx --input-dir D --output-dir O [--engine ort|graviton] [--precision fp32|bf16|int8|auto] [--threads N]
+                                            read D/<input name>.npy, run the model, write O/<output name>.npy
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            stdout.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        string command = args[0];
+        string[] rest = args[1..];
+        try
+        {
+            return command switch
+            {
+                "demo" => DemoCommand.Run(rest, stdout),
+                "cpu" => CpuCommand.Run(rest, stdout),
+                "models" => ModelsCommand.Run(rest, stdout),
+                "infer" => InferCommand.Run(rest, stdout),
+                _ => throw new UsageException($"unknown command '{command}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine("run 'mlnetgraviton --help' for usage");
+            return 2;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException
+                                   or IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}
