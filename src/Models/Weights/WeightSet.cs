@@ -47,14 +47,18 @@ internal sealed class WeightSet
             var values = MemoryMarshal.Cast<byte, float>(buffers[chunk.Tensor].AsSpan()).Slice((int)chunk.Start, chunk.Count);
             ulong streamSeed = SplitMix64.Mix(SplitMix64.Mix((ulong)(uint)seed ^ NameHash(tensor.Name)) ^ (ulong)chunk.Start);
             var normal = new NormalSampler(streamSeed);
+            long row = chunk.Start / columns, column = chunk.Start % columns;
             for (int j = 0; j < values.Length; j++)
             {
-                long index = chunk.Start + j;
-                long row = index / columns, column = index % columns;
                 float std = column < init.LeadingColumns ? init.LeadingStd : init.Std;
                 values[j] = row == init.ZeroRow ? 0f
                     : std == 0f ? init.Mean
                     : init.Mean + (float)(std * normal.Next());
+                if (++column == columns)
+                {
+                    column = 0;
+                    row++;
+                }
             }
         });
 
