@@ -66,11 +66,13 @@ internal sealed class DirectReference : IDisposable
         return values.AsSpan(position(tokens) * width, width).ToArray();
     }
 
-    public static void AssertClose(float[] expected, float[] actual, double tolerance)
+    /// <summary>Element-wise |e - a| ≤ 1e-6 + relative·|e|: small logits stay as sensitive as large states.</summary>
+    public static void AssertClose(float[] expected, float[] actual, double relative)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++)
         {
+            var tolerance = 1e-6 + relative * Math.Abs(expected[i]);
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
                 $"element {i}: expected {expected[i]}, got {actual[i]} (tolerance {tolerance})");
         }

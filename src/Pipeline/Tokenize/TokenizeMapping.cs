@@ -8,8 +8,8 @@ namespace MlNetGraviton.Pipeline.Tokenize;
 /// <summary>Text column → <c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c> (variable-size Int64 vectors).</summary>
 internal sealed class TokenizeMapping : BatchedRowMapping
 {
-    // Tokenizing is cheap per row; the batch only bounds the pass-through buffering.
-    private const int RowsPerBatch = 64;
+    // Row by row: tokenizing gains nothing from batches, and a downstream batch then pulls exactly its own rows.
+    private const int RowsPerBatch = 1;
 
     private static readonly DataViewType TokenVector = new VectorDataViewType(NumberDataViewType.Int64);
 
