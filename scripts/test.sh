@@ -52,5 +52,18 @@ for proj in tests/*.Tests/*.csproj; do
   [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ] && [ "$errors" -eq 0 ] && failed=$((failed + 1))
 done
 
+# Notebooks: file-based walkthroughs; each counts as one test and must end with "notebook: ok".
+for nb in notebooks/*.cs; do
+  [ -e "$nb" ] || continue
+  echo "== $nb"
+  if dotnet run "$nb" >"$log/nb.txt" 2>&1 && grep -q "^notebook: ok" "$log/nb.txt"; then
+    passed=$((passed + 1))
+  else
+    tail -20 "$log/nb.txt"
+    echo "   $nb failed"
+    failed=$((failed + 1)); status=1
+  fi
+done
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
