@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace MlNetGraviton.Kernels.Threading;
+
+/// <summary>
+/// Persistent worker threads for kernel drivers. <see cref="For{T}(ref T, int, int)"/> hands out task indices
+/// through an atomic counter to the caller thread plus up to threads − 1 workers; it allocates nothing once the
+/// workers exist. Calls from different threads are serialized; a call made from inside a running task runs inline.
+/// </summary>
+public sealed unsafe class KernelThreadPool
+{
+    /// <summary>The process-wide pool the kernels use.</summary>
+    public static KernelThreadPool Shared { get; } = new();
+
+    [ThreadStatic]
+    private static bool t_insideFor;
+
+    private readonly object _gate = new();
+    private readonly ManualResetEventSlim _done = new(false, spinCount: 2000);
+    private Worker[] _workers = [];
+
+    // The job in flight; written under _gate before the workers are released (SemaphoreSlim.Release is a full fence).
+    private void* _task;
+    private delegate*<void*, int, void> _runTask;
+    private int _taskCount;
+    private int _nextTask;
+    private int _pendingWorkers;
+    private ExceptionDispatchInfo? _error;
+
+    /// <summary>The most threads a call can use: the logical processor count.</summary>
+    public static int MaxThreads => Environment.ProcessorCount;
+
+    /// <summary>Worker threads started so far (they are created lazily, on the first call that needs them).</summary>
+    public int WorkerCount => Volatile.Read(ref _workers).Length;
+
+    /// <summary>
+    /// Runs <c>task.Run(i)</c> once for every i in [0, <paramref name="taskCount"/>) on up to <paramref name="threads"/>
+    /// threads (the caller included) and returns when all are done. The first exception a task throws is rethrown here,
+    /// after the other threads have stopped; the remaining indices are then skipped.
+    /// </summary>
+    public void For<T>(ref T task, int taskCount, int threads)
+        where T : struct, ITileTask
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(taskCount);
+        int useThreads = Math.Min(Math.Min(threads, taskCount), MaxThreads);
+        if (useThreads <= 1 || t_insideFor)
+        {
+            for (int i = 0; i < taskCount; i++)
+                task.Run(i);
+            return;
+        }
+
+        lock (_gate)
+        {
+            EnsureWorkers(useThreads - 1);
+            // Pinning the task keeps its address valid for the workers, wherever the caller keeps it (stack or heap).
+            fixed (byte* pinned = &Unsafe.As<T, byte>(ref task))
+            {
+                _task = pinned;
+                _runTask = &RunTask<T>;
+                _taskCount = taskCount;
+                _nextTask = 0;
+                _error = null;
+                _pendingWorkers = useThreads - 1;
+                _done.Reset();
+                for (int w = 0; w < useThreads - 1; w++)
+                    _workers[w].Start.Release();
+
+                t_insideFor = true;
+                try
+                {
+                    Drain();
+                }
+                finally
+                {
+                    t_insideFor = false;
+                }
+                _done.Wait();
+                _task = null;
+            }
+            ExceptionDispatchInfo? error = _error;
+            _error = null;
+            error?.Throw();
+        }
+    }
+
+    private static void RunTask<T>(void* task, int index)
+        where T : struct, ITileTask => Unsafe.AsRef<T>(task).Run(index);
+
+    private void Drain()
+    {
+        try
+        {
+            int count = _taskCount;
+            delegate*<void*, int, void> run = _runTask;
+            void* task = _task;
+            int i;
+            while ((i = Interlocked.Increment(ref _nextTask) - 1) < count)
+                run(task, i);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            Volatile.Write(ref _nextTask, int.MaxValue / 2); // stop handing out indices
+        }
+    }
+
+    private void EnsureWorkers(int count)
+    {
+        if (_workers.Length >= count)
+            return;
+        var grown = new Worker[count];
+        Array.Copy(_workers, grown, _workers.Length);
+        for (int w = _workers.Length; w < count; w++)
+            grown[w] = new Worker(this, w);
+        Volatile.Write(ref _workers, grown);
+    }
+
+    private void WorkerLoop(Worker self)
+    {
+        t_insideFor = true; // a task that calls For from a worker runs its inner loop inline
+        while (true)
+        {
+            self.Start.Wait();
+            Drain();
+            if (Interlocked.Decrement(ref _pendingWorkers) == 0)
+                _done.Set();
+        }
+    }
+
+    private sealed class Worker
+    {
+        public Worker(KernelThreadPool pool, int index)
+        {
+            var thread = new Thread(() => pool.WorkerLoop(this))
+            {
+                IsBackground = true,
+                Name = $"MlNetGraviton kernel worker {index + 1}",
+            };
+            thread.Start();
+        }
+
+        public SemaphoreSlim Start { get; } = new(0);
+    }
+}
