@@ -77,7 +77,7 @@ internal sealed class CommandLineArgs
     {
         IReadOnlyList<string> v = Values(name, aliases);
         if (v.Count > 1)
-            throw new UsageException($"option --{name} given more than once");
+            throw new UsageException($"option --{name} takes one value, got: {string.Join(' ', v)}");
         return v.Count == 0 ? null : v[0];
     }
 

@@ -1,0 +1,18 @@
+using MlNetGraviton.Cli.ModelBench;
+
+namespace MlNetGraviton.Cli.Commands;
+
+/// <summary>`bench model|gemm`: dispatches to the benchmark families.</summary>
+internal static class BenchCommand
+{
+    public static int Run(string[] args, TextWriter output, TextWriter progress)
+    {
+        if (args.Length == 0)
+            throw new UsageException("bench needs a subcommand: model or gemm");
+        return args[0] switch
+        {
+            "model" => ModelBenchCommand.Run(args[1..], output, progress),
+            _ => throw new UsageException($"unknown bench subcommand '{args[0]}' (model)"),
+        };
+    }
+}

@@ -1,0 +1,53 @@
+using MlNetGraviton.Cli.ModelBench;
+
+namespace MlNetGraviton.Cli.Tests;
+
+public sealed class BenchModelTests
+{
+    [Fact]
+    public void WritesOrtBenchmarkCsvColumnsSummaryAndChart()
+    {
+        using var dir = new TempDir();
+        string csv = dir["r.csv"];
+        (int code, string stdout, string stderr) = CliRunner.Run("bench", "model", "-m", "bert-tiny-uncased", "-s", "4", "8", "-t", "3",
+            "--warmup", "1", "--threads", "1", "--csv", csv);
+        Assert.True(code == 0, stderr);
+        string[] lines = File.ReadAllLines(csv);
+        Assert.Equal(string.Join(',', BenchCsv.Columns), lines[0]);
+        Assert.Equal("engine,version,providers,device,precision,optimizer,io_binding,model_name,inputs,threads,batch_size,sequence_length,test_times,QPS,average_latency_ms,latency_variance,latency_90_percentile,latency_95_percentile,latency_99_percentile,cpu,kernel", lines[0]);
+        // ort and mlnet for each of the two sequence lengths; graviton is reported unavailable, never given a number.
+        Assert.Equal(5, lines.Length);
+        Assert.Contains(lines.Skip(1), l => l.StartsWith("ort,", StringComparison.Ordinal) && l.Contains(",bert-tiny-uncased,3,1,1,8,3,", StringComparison.Ordinal));
+        Assert.Contains(lines.Skip(1), l => l.StartsWith("mlnet,", StringComparison.Ordinal) && l.Contains(",bert-tiny-uncased,3,1,1,4,3,", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines.Skip(1), l => l.StartsWith("graviton,", StringComparison.Ordinal));
+        Assert.Contains("unavailable: graviton fp32", stdout);
+        Assert.Contains("mlnet/ort", stdout);
+        string png = Assert.Single(Directory.GetFiles(dir.Path, "*.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
+    }
+
+    [Theory]
+    [InlineData(new[] { "bench", "model", "-m", "bert-huge" }, "unknown model 'bert-huge'")]
+    [InlineData(new[] { "bench", "model", "-m", "bert-tiny-uncased", "-p", "fp64" }, "unknown precision 'fp64'")]
+    [InlineData(new[] { "bench", "model", "-m", "bert-tiny-uncased", "--engines", "tvm" }, "unknown engine 'tvm'")]
+    [InlineData(new[] { "bench", "model", "-m", "bert-tiny-uncased", "-s", "0" }, "must be positive")]
+    [InlineData(new[] { "bench", "model", "-m", "bert-tiny-uncased", "-s", "1024", "--engines", "ort", "-t", "1" }, "exceeds its 512 positions")]
+    [InlineData(new[] { "bench" }, "bench needs a subcommand")]
+    public void BadArgumentsAreUsageErrors(string[] args, string expected)
+    {
+        (int code, _, string stderr) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public void LatencyStatsFollowOrtsBenchmarkHelper()
+    {
+        // numpy: percentile([0.001, 0.002, 0.003, 0.004], 90) = 0.0037; var = 1.25e-6; QPS = batch * 1000 / mean_ms.
+        LatencyStats s = LatencyStats.From([0.001, 0.002, 0.003, 0.004], batchSize: 2);
+        Assert.Equal(2.5, s.AverageMs, 9);
+        Assert.Equal(1.25e-3, s.Variance, 12);
+        Assert.Equal(3.7, s.P90Ms, 9);
+        Assert.Equal(800.0, s.Qps, 9);
+    }
+}
