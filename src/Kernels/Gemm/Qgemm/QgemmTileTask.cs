@@ -1,0 +1,115 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace MlNetGraviton.Kernels.Gemm;
+
+/// <summary>
+/// One C tile of a QGEMM call: runs the micro-kernel into a stack tile, then applies the zero-point correction
+/// (and, for float output, the dequantize epilogue) while storing the valid part of the tile into C.
+/// Task index t covers panel t / mBlocks, row block t % mBlocks, so consecutive tasks reuse one B panel.
+/// A struct over raw pointers: the caller pins everything for the duration of the call.
+/// </summary>
+internal unsafe struct QgemmTileTask
+{
+    public QgemmKernel Kernel;
+    public QgemmPackedB B;
+    public int M;
+    public int MBlocks;
+    public byte* PackedA;
+    public int PackedABlockBytes;
+    public int* RowSums;
+    public int AZeroPoint; // as the kernel sees A (after any sign flip)
+    public int* ColumnAdjust;
+    public int* ZeroPointsB;
+    public int* CInt;
+    public float* CFloat;
+    public int Ldc;
+    public float AScale;
+    public float* BScales;
+    public bool PerColumnScale;
+    public float* Bias;
+
+    public void Run(int taskIndex)
+    {
+        QgemmKernel kernel = Kernel;
+        int mr = kernel.MR, nr = kernel.NR;
+        int panel = taskIndex / MBlocks, block = taskIndex - panel * MBlocks;
+        int row0 = block * mr, col0 = panel * nr;
+        int rows = Math.Min(mr, M - row0), cols = Math.Min(nr, B.N - col0);
+        int* tile = stackalloc int[mr * nr];
+        kernel.Compute(PackedA + (long)block * PackedABlockBytes, B.Panel(panel), B.KPadded, tile);
+        if (CFloat == null)
+            StoreInt32(tile, nr, rows, cols, row0, col0);
+        else
+            StoreFloat(tile, nr, rows, cols, row0, col0);
+    }
+
+    private readonly void StoreInt32(int* tile, int nr, int rows, int cols, int row0, int col0)
+    {
+        int* adjust = ColumnAdjust + col0;
+        int* zb = ZeroPointsB + col0;
+        var za = new Vector<int>(AZeroPoint);
+        for (int i = 0; i < rows; i++)
+        {
+            int rowSum = RowSums[row0 + i];
+            var rs = new Vector<int>(rowSum);
+            int* t = tile + i * nr;
+            int* c = CInt + (long)(row0 + i) * Ldc + col0;
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; j + Vector<int>.Count <= cols; j += Vector<int>.Count)
+                {
+                    Vector<int> v = Load(t + j) + za * Load(adjust + j) - Load(zb + j) * rs;
+                    Unsafe.WriteUnaligned(c + j, v);
+                }
+            }
+            for (; j < cols; j++)
+                c[j] = unchecked(t[j] + AZeroPoint * adjust[j] - zb[j] * rowSum);
+        }
+    }
+
+    private readonly void StoreFloat(int* tile, int nr, int rows, int cols, int row0, int col0)
+    {
+        int* adjust = ColumnAdjust + col0;
+        int* zb = ZeroPointsB + col0;
+        float* bias = Bias == null ? null : Bias + col0;
+        var za = new Vector<int>(AZeroPoint);
+        var aScale = new Vector<float>(AScale);
+        float tensorScale = AScale * BScales[0];
+        for (int i = 0; i < rows; i++)
+        {
+            int rowSum = RowSums[row0 + i];
+            var rs = new Vector<int>(rowSum);
+            int* t = tile + i * nr;
+            float* c = CFloat + (long)(row0 + i) * Ldc + col0;
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; j + Vector<int>.Count <= cols; j += Vector<int>.Count)
+                {
+                    Vector<int> v = Load(t + j) + za * Load(adjust + j) - Load(zb + j) * rs;
+                    Vector<float> scale = PerColumnScale
+                        ? aScale * Unsafe.ReadUnaligned<Vector<float>>(BScales + col0 + j)
+                        : new Vector<float>(tensorScale);
+                    Vector<float> f = Vector.ConvertToSingle(v) * scale;
+                    if (bias != null)
+                        f += Unsafe.ReadUnaligned<Vector<float>>(bias + j);
+                    Unsafe.WriteUnaligned(c + j, f);
+                }
+            }
+            for (; j < cols; j++)
+            {
+                int v = unchecked(t[j] + AZeroPoint * adjust[j] - zb[j] * rowSum);
+                float scale = PerColumnScale ? AScale * BScales[col0 + j] : tensorScale;
+                float f = v * scale;
+                if (bias != null)
+                    f += bias[j];
+                c[j] = f;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Load(int* p) => Unsafe.ReadUnaligned<Vector<int>>(p);
+}
