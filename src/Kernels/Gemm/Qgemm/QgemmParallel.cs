@@ -1,12 +1,10 @@
+using MlNetGraviton.Kernels.Threading;
+
 namespace MlNetGraviton.Kernels.Gemm;
 
-/// <summary>Spreads QGEMM tile tasks over threads.</summary>
+/// <summary>Spreads QGEMM tile tasks over the shared kernel thread pool (no allocation per call).</summary>
 internal static class QgemmParallel
 {
-    // Single-threaded until the shared kernel thread pool is available to this module.
     public static void For(ref QgemmTileTask task, int taskCount, int threads)
-    {
-        for (int t = 0; t < taskCount; t++)
-            task.Run(t);
-    }
+        => KernelThreadPool.Shared.For(ref task, taskCount, threads);
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using MlNetGraviton.Kernels.Threading;
 
 namespace MlNetGraviton.Kernels.Gemm;
 
@@ -9,7 +10,7 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// Task index t covers panel t / mBlocks, row block t % mBlocks, so consecutive tasks reuse one B panel.
 /// A struct over raw pointers: the caller pins everything for the duration of the call.
 /// </summary>
-internal unsafe struct QgemmTileTask
+internal unsafe struct QgemmTileTask : ITileTask
 {
     public QgemmKernel Kernel;
     public QgemmPackedB B;
