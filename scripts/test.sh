@@ -15,6 +15,13 @@ export MLNETGRAVITON_CACHE=${MLNETGRAVITON_CACHE:-$root/.cache/models}
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
+# The Kernels encoder tests disassemble with binutils' aarch64 objdump: install it (and QEMU, the arm64
+# sysroot) before the native tests; a failure here is reported again, loudly, by the arm64 block below.
+if [ "${MLNETGRAVITON_ARM64:-1}" != 0 ]; then
+  echo "== arm64 tools (scripts/arm64/setup.sh)"
+  bash scripts/arm64/setup.sh || echo "   arm64 setup failed: see above"
+fi
+
 echo "== restore and build ($config)"
 if ! dotnet build MlNetGraviton.sln -c "$config" -nologo -v quiet >"$log/build.txt" 2>&1; then
   grep -E "error|Error" "$log/build.txt" | head -40
@@ -64,6 +71,32 @@ for nb in notebooks/*.cs; do
     failed=$((failed + 1)); status=1
   fi
 done
+
+# ---- Arm64 conformance under QEMU -----------------------------------------------------------------
+# tests/Arm64 (the Kernels tests plus CPU-model checks) published once for linux-arm64 and run under QEMU
+# on three CPU models (scripts/arm64/conformance.sh installs what it needs); its counts join the total.
+# MLNETGRAVITON_ARM64=0 skips the block (counted as one skip, with the reason printed).
+echo "== arm64 conformance (QEMU: max, neoverse-n1, cortex-a72)"
+if [ "${MLNETGRAVITON_ARM64:-1}" = 0 ]; then
+  echo "   skipped: MLNETGRAVITON_ARM64=0"
+  skipped=$((skipped + 1))
+else
+  bash scripts/arm64/conformance.sh >"$log/arm64.txt" 2>&1
+  rc=$?
+  arm=$(grep -E "^arm64: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped" "$log/arm64.txt" | tail -1)
+  grep -E "\[FAIL\]|\[SKIP\]|ERROR|Total: [0-9]+|cpu=.* exit=" -A2 "$log/arm64.txt" | head -80
+  if [ -z "$arm" ]; then
+    tail -30 "$log/arm64.txt"
+    echo "   arm64: no summary line (exit $rc)"
+    failed=$((failed + 1)); status=1
+  else
+    echo "$arm"
+    passed=$((passed + $(sed -E 's/^arm64: ([0-9]+) passed.*/\1/' <<<"$arm")))
+    failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$arm")))
+    skipped=$((skipped + $(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$arm")))
+    [ "$rc" -eq 0 ] || status=1
+  fi
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

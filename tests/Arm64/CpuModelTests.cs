@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace MlNetGraviton.Arm64.Tests;
+
+/// <summary>
+/// Checks detection against the CPU model QEMU emulates, named by <c>MLNETGRAVITON_EXPECT_CPU</c>
+/// (set by scripts/arm64/test.sh for each <c>-cpu</c> run).
+/// </summary>
+public sealed class CpuModelTests
+{
+    [Fact]
+    public void DetectedFeaturesAreThoseOfTheEmulatedModel()
+    {
+        ExpectedCpu expected = ExpectedCpu.FromEnvironment();
+        CpuFeatures cpu = CpuFeatures.Detected;
+        Assert.True(cpu.IsArm64, $"expected an Arm64 process, got {RuntimeInformation.ProcessArchitecture}");
+        Assert.True(cpu.AdvSimd, "every Armv8-A model has AdvSimd");
+        Assert.Equal(expected.DotProd, cpu.DotProd);
+        Assert.Equal(expected.I8mm, cpu.I8mm);
+        Assert.Equal(expected.Bf16, cpu.Bf16);
+    }
+
+    [Fact]
+    public void IsaLimitLowersTheDetectedModel()
+    {
+        ExpectedCpu expected = ExpectedCpu.FromEnvironment();
+        CpuFeatures neon = CpuFeatures.Detected.LimitedTo(IsaLevel.Neon);
+        Assert.True(neon.AdvSimd);
+        Assert.False(neon.DotProd || neon.I8mm || neon.Bf16);
+        CpuFeatures dot = CpuFeatures.Detected.LimitedTo(IsaLevel.DotProd);
+        Assert.Equal(expected.DotProd, dot.DotProd);
+        Assert.False(dot.I8mm || dot.Bf16);
+    }
+}
