@@ -1,0 +1,47 @@
+using System.Runtime.Intrinsics;
+using MlNetGraviton.Kernels.Gemm;
+
+namespace MlNetGraviton.Kernels.Tests.Fp32;
+
+/// <summary>The epilogue's GELU against double math: the bounds stated in SgemmActivationMath's documentation.</summary>
+public sealed class SgemmActivationMathTests
+{
+    private static IEnumerable<float> Points()
+    {
+        for (int i = -20000; i <= 20000; i++)
+            yield return i * 0.0005f;           // [-10, 10] step 5e-4
+        foreach (float x in new[] { -100f, -30f, -15f, 15f, 30f, 100f, 1e-20f, -1e-20f, 0f })
+            yield return x;
+    }
+
+    [Theory]
+    [InlineData(GemmActivation.GeluErf)]
+    [InlineData(GemmActivation.GeluTanh)]
+    public void Vector_and_scalar_gelu_match_double_math(GemmActivation activation)
+    {
+        double worstRel = 0;
+        foreach (float x in Points())
+        {
+            double want = SgemmReference.Activate(x, activation);
+            float v128 = activation == GemmActivation.GeluErf
+                ? SgemmActivationMath.GeluErf(Vector128.Create(x)).GetElement(0)
+                : SgemmActivationMath.GeluTanh(Vector128.Create(x)).GetElement(0);
+            float v256 = activation == GemmActivation.GeluErf
+                ? SgemmActivationMath.GeluErf(Vector256.Create(x)).GetElement(0)
+                : SgemmActivationMath.GeluTanh(Vector256.Create(x)).GetElement(0);
+            float scalar = activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(x) : SgemmActivationMath.GeluTanh(x);
+            foreach ((string form, float got) in new[] { ("v128", v128), ("v256", v256), ("scalar", scalar) })
+            {
+                double err = Math.Abs(got - want);
+                // Positive x: 1e-6 relative. Negative x: exp's argument (about x²/2 for erf, 1.6|x| + 0.07|x|³ for tanh)
+                // carries a float rounding of ~6e-8 of its size into the result, so the relative bound widens with x².
+                double rel = x >= 0 ? 1e-6 : 1e-6 + 2e-7 * (double)x * x;
+                double tol = rel * Math.Abs(want) + 1e-37 + (x <= -8 ? 1e-7 * Math.Abs(x) : 0);
+                Assert.True(err <= tol, $"{activation} {form} x={x}: got {got}, want {want}, err {err:g3} > {tol:g3}");
+                if (x >= -1 && want != 0)
+                    worstRel = Math.Max(worstRel, err / Math.Abs(want));
+            }
+        }
+        Assert.True(worstRel < 1e-6, $"worst relative error for x ≥ -1: {worstRel:g3}");
+    }
+}
