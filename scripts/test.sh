@@ -84,7 +84,8 @@ else
   bash scripts/arm64/conformance.sh >"$log/arm64.txt" 2>&1
   rc=$?
   arm=$(grep -E "^arm64: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped" "$log/arm64.txt" | tail -1)
-  grep -E "\[FAIL\]|\[SKIP\]|ERROR|Total: [0-9]+|cpu=.* exit=" -A2 "$log/arm64.txt" | head -80
+  grep -E "\[FAIL\]|\[SKIP\]" -A3 "$log/arm64.txt" | head -60
+  grep -E "ERROR|Total: [0-9]+|cpu=.* exit=" "$log/arm64.txt"
   if [ -z "$arm" ]; then
     tail -30 "$log/arm64.txt"
     echo "   arm64: no summary line (exit $rc)"

@@ -21,6 +21,16 @@ public sealed class CpuModelTests
     }
 
     [Fact]
+    public void Bf16GemmIsAvailableExactlyWhereTheModelHasBf16()
+    {
+        ExpectedCpu expected = ExpectedCpu.FromEnvironment();
+        bool available = MlNetGraviton.Kernels.Gemm.Sbgemm.IsAvailable(CpuFeatures.Current, out string reason);
+        Assert.Equal(expected.Bf16, available);
+        if (!available)
+            Assert.Contains("BF16", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IsaLimitLowersTheDetectedModel()
     {
         ExpectedCpu expected = ExpectedCpu.FromEnvironment();

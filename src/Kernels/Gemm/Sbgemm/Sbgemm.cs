@@ -1,0 +1,188 @@
+using System.Buffers;
+using MlNetGraviton.Kernels.Emit;
+
+namespace MlNetGraviton.Kernels.Gemm;
+
+/// <summary>
+/// bf16 fast-math GEMM (Arm64 BF16): C = alpha · A · B + bias with fp32 A, B and C. B is rounded to bf16 once
+/// (<see cref="PackB"/>), A per call (hardware BFCVTN, round-to-nearest-even); products accumulate in fp32 with BFMMLA
+/// (round-to-odd steps, bf16 denormals flushed). Expect about 3 significant digits: the error is that of
+/// rounding both inputs to bf16. Single-threaded for now.
+/// </summary>
+/// <example>
+/// <code>
+/// if (Sbgemm.IsAvailable(CpuFeatures.Current, out string why))
+/// {
+///     SbgemmPackedB w = Sbgemm.PackB(weights, k, n);           // once per constant weight (K × N, row-major)
+///     Sbgemm.Run(m, x, k, w, y, n, alpha: 1f, bias: biasVector); // y (M × N) = x (M × K) · w + bias
+/// }
+/// else Console.WriteLine(why);                                   // e.g. no BF16 on Graviton2: use Sgemm
+/// </code>
+/// </example>
+public static unsafe class Sbgemm
+{
+    /// <summary>Rows of the micro-kernel's tile.</summary>
+    public const int MR = 8;
+
+    /// <summary>Columns of the micro-kernel's tile (and of a packed B panel).</summary>
+    public const int NR = 8;
+
+    /// <summary>Whether <paramref name="cpu"/> can run bf16 GEMM.</summary>
+    public static bool IsAvailable(CpuFeatures cpu) => IsAvailable(cpu, out _);
+
+    /// <summary>Whether <paramref name="cpu"/> can run bf16 GEMM; when not, <paramref name="reason"/> names what is missing.</summary>
+    public static bool IsAvailable(CpuFeatures cpu, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(cpu);
+        if (!cpu.IsArm64)
+        {
+            reason = "bf16 GEMM needs an Arm64 CPU with BF16 (BFMMLA); this CPU is not Arm64 (AVX512-BF16 is not implemented).";
+            return false;
+        }
+        if (!cpu.Bf16)
+        {
+            reason = cpu.Limit == IsaLevel.Native
+                ? "bf16 GEMM needs the Arm64 BF16 extension (FEAT_BF16: BFMMLA, BFCVTN), which this CPU lacks."
+                : $"bf16 GEMM needs the Arm64 BF16 extension (FEAT_BF16), which the ISA limit '{cpu.Limit}' turns off.";
+            return false;
+        }
+        if (!ExecutableMemory.IsSupported)
+        {
+            reason = "bf16 GEMM emits its kernel at run time, which is implemented for Linux only.";
+            return false;
+        }
+        reason = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// Rounds row-major B (<paramref name="k"/> × <paramref name="n"/>) to bf16 (round-to-nearest-even) and packs it for
+    /// the BFMMLA kernel, zero-padding K to a multiple of 4 and N to a multiple of 8. Runs on any CPU.
+    /// </summary>
+    public static SbgemmPackedB PackB(ReadOnlySpan<float> b, int k, int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        long needed = (long)k * n;
+        if (b.Length < needed)
+            throw new ArgumentException($"B is {k}×{n} (row-major) and needs {needed} elements, but has {b.Length}.", nameof(b));
+
+        var packed = new SbgemmPackedB(k, n);
+        Span<ushort> dst = packed.WritablePacked;
+        for (int panel = 0; panel < packed.PanelCount; panel++)
+        {
+            int panelBase = panel * packed.PanelElements;
+            for (int col = 0; col < NR; col++)
+            {
+                int j = panel * NR + col;
+                if (j >= n)
+                    break; // padded columns stay zero
+                int colBase = panelBase + (col >> 1) * 8 + (col & 1) * 4;
+                for (int kk = 0; kk < k; kk++)
+                    dst[colBase + (kk >> 2) * 32 + (kk & 3)] = BFloat16Rounding.FromSingle(b[kk * n + j]);
+            }
+        }
+        return packed;
+    }
+
+    /// <summary>
+    /// C = alpha · A · B + bias for row-major A (<paramref name="m"/> × K, row stride <paramref name="lda"/>) and
+    /// C (<paramref name="m"/> × N, row stride <paramref name="ldc"/>); <paramref name="bias"/> is empty or N long.
+    /// Throws <see cref="NotSupportedException"/> naming BF16 on a CPU without it (see <see cref="IsAvailable(CpuFeatures, out string)"/>).
+    /// </summary>
+    public static void Run(int m, ReadOnlySpan<float> a, int lda, SbgemmPackedB b, Span<float> c, int ldc,
+        float alpha = 1f, ReadOnlySpan<float> bias = default)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        int k = b.K, n = b.N;
+        if (lda < k)
+            throw new ArgumentException($"lda ({lda}) is less than K ({k}).", nameof(lda));
+        if (ldc < n)
+            throw new ArgumentException($"ldc ({ldc}) is less than N ({n}).", nameof(ldc));
+        if (m > 0 && a.Length < (long)(m - 1) * lda + k)
+            throw new ArgumentException($"A is {m}×{k} with row stride {lda} and needs {(long)(m - 1) * lda + k} elements, but has {a.Length}.", nameof(a));
+        if (m > 0 && c.Length < (long)(m - 1) * ldc + n)
+            throw new ArgumentException($"C is {m}×{n} with row stride {ldc} and needs {(long)(m - 1) * ldc + n} elements, but has {c.Length}.", nameof(c));
+        if (!bias.IsEmpty && bias.Length != n)
+            throw new ArgumentException($"bias must be empty or have N = {n} elements, but has {bias.Length}.", nameof(bias));
+        if (!IsAvailable(CpuFeatures.Current, out string reason))
+            throw new NotSupportedException(reason);
+        if (m == 0)
+            return;
+
+        int steps = b.KSteps, fullSteps = k / 4, tailK = k % 4;
+        ushort[] packedA = ArrayPool<ushort>.Shared.Rent(steps * 4 * MR);
+        try
+        {
+            var kernel = Sbgemm_8x8_Bfmmla.Function;
+            var packA = SbgemmPackA_8_Bfcvtn.Function;
+            float* tile = stackalloc float[MR * NR];
+            float* zeroBias = stackalloc float[NR];
+            float* biasTile = stackalloc float[NR];
+            float** rows = stackalloc float*[MR];
+            new Span<float>(zeroBias, NR).Clear();
+            float alphaValue = alpha;
+            fixed (float* pa = a)
+            fixed (float* pc = c)
+            fixed (float* pbias = bias)
+            fixed (ushort* ap = packedA)
+            {
+                for (int i0 = 0; i0 < m; i0 += MR)
+                {
+                    int rowCount = Math.Min(MR, m - i0);
+                    // Missing rows of a short block repeat the block's last row: always inside A; their results are dropped.
+                    for (int r = 0; r < MR; r++)
+                        rows[r] = pa + (long)(i0 + Math.Min(r, rowCount - 1)) * lda;
+                    packA(rows, ap, fullSteps);
+                    if (tailK != 0)
+                        PackATail(rows, fullSteps, tailK, ap + fullSteps * 4 * MR);
+
+                    for (int panel = 0; panel < b.PanelCount; panel++)
+                    {
+                        int j0 = panel * NR, colCount = Math.Min(NR, n - j0);
+                        float* biasPtr = zeroBias;
+                        if (!bias.IsEmpty)
+                        {
+                            if (colCount == NR)
+                            {
+                                biasPtr = pbias + j0;
+                            }
+                            else
+                            {
+                                new Span<float>(biasTile, NR).Clear();
+                                new ReadOnlySpan<float>(pbias + j0, colCount).CopyTo(new Span<float>(biasTile, NR));
+                                biasPtr = biasTile;
+                            }
+                        }
+                        if (rowCount == MR && colCount == NR)
+                        {
+                            kernel(ap, b.Panel(panel), steps, pc + (long)i0 * ldc + j0, (long)ldc * sizeof(float), &alphaValue, biasPtr);
+                            continue;
+                        }
+                        // Edge tile: compute into a scratch tile and copy only what exists, never writing past C.
+                        kernel(ap, b.Panel(panel), steps, tile, NR * sizeof(float), &alphaValue, biasPtr);
+                        for (int r = 0; r < rowCount; r++)
+                            new ReadOnlySpan<float>(tile + r * NR, colCount).CopyTo(new Span<float>(pc + (long)(i0 + r) * ldc + j0, colCount));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<ushort>.Shared.Return(packedA);
+        }
+    }
+
+    /// <summary>The last, partial step of 4 k: RNE in C# (as BFCVTN rounds), zero-padded, read only inside A.</summary>
+    private static void PackATail(float** rows, int fullSteps, int tailK, ushort* dst)
+    {
+        for (int r = 0; r < MR; r++)
+        {
+            float* row = rows[r] + fullSteps * 4;
+            ushort* d = dst + (r >> 1) * 8 + (r & 1) * 4;
+            for (int kk = 0; kk < 4; kk++)
+                d[kk] = kk < tailK ? BFloat16Rounding.FromSingle(row[kk]) : (ushort)0;
+        }
+    }
+}

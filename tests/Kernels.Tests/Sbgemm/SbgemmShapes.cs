@@ -1,0 +1,36 @@
+namespace MlNetGraviton.Kernels.Tests.Sbgemm;
+
+/// <summary>
+/// (M, K, N) cases: sub-tiles and K around the step of 4 in every combination, then larger sizes in one dimension.
+/// <c>MLNETGRAVITON_TEST_SHAPES=reduced</c> (QEMU, where BFMMLA is emulated slowly) keeps a subset.
+/// </summary>
+internal static class SbgemmShapes
+{
+    public static bool Reduced =>
+        string.Equals(Environment.GetEnvironmentVariable("MLNETGRAVITON_TEST_SHAPES"), "reduced", StringComparison.OrdinalIgnoreCase);
+
+    public static IEnumerable<(int M, int K, int N)> All()
+    {
+        int[] mn = Reduced ? [1, 3, 7, 8, 9, 16, 17] : [1, 2, 3, 5, 7, 8, 9, 12, 15, 16, 17];
+        int[] ks = Reduced ? [1, 3, 4, 5, 17] : [1, 2, 3, 4, 5, 7, 8, 9, 16, 17];
+        foreach (int m in mn)
+            foreach (int n in mn)
+                foreach (int k in ks)
+                    yield return (m, k, n);
+        int[] large = Reduced ? [65, 769] : [31, 64, 65, 127, 769];
+        int[] others = [3, 17];
+        foreach (int big in large)
+        {
+            foreach (int o1 in others)
+            {
+                foreach (int o2 in others)
+                {
+                    yield return (big, o1, o2);
+                    yield return (o1, big, o2);
+                    yield return (o1, o2, big);
+                }
+            }
+        }
+        yield return (64, 771, 65);
+    }
+}

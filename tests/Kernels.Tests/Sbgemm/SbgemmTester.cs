@@ -1,0 +1,95 @@
+using SbgemmApi = MlNetGraviton.Kernels.Gemm.Sbgemm;
+
+namespace MlNetGraviton.Kernels.Tests.Sbgemm;
+
+/// <summary>
+/// Runs one bf16 GEMM case through the public API with strided A and C, A placed flush against a PROT_NONE page
+/// (any over-read crashes), and checks C against <see cref="SbgemmReference"/> within the stated tolerance and
+/// C's padding and tail sentinels untouched.
+/// </summary>
+/// <remarks>
+/// Tolerance: |c − ref| ≤ (K + 8)·2⁻²³·(|alpha|·Σ|a·b| + |bias|) + 1e-30. bf16·bf16 products are exact in fp32, so the
+/// kernel and the reference differ only in the order and rounding (BFMMLA: round-to-odd) of at most ~1.5·K fp32
+/// additions, each off by under one ulp, plus flushed denormals (bf16 denormal inputs count as zero in BFMMLA).
+/// </remarks>
+internal sealed class SbgemmTester
+{
+    public const float Sentinel = -7777.25f;
+
+    public int M { get; init; } = 1;
+    public int K { get; init; } = 1;
+    public int N { get; init; } = 1;
+    public int LdaPad { get; init; }
+    public int LdcPad { get; init; }
+    public float Alpha { get; init; } = 1f;
+    public bool WithBias { get; init; }
+    /// <summary>Mix fp32 and bf16 denormals, ±0 and values just around bf16 rounding ties into A and B.</summary>
+    public bool SpecialValues { get; init; }
+    public int Seed { get; init; } = 1;
+
+    public int Lda => K + LdaPad;
+    public int Ldc => N + LdcPad;
+
+    public string Describe() =>
+        $"M={M} K={K} N={N} lda={Lda} ldc={Ldc} alpha={Alpha} bias={WithBias} special={SpecialValues} seed={Seed}";
+
+    public unsafe void Check()
+    {
+        var rng = new Random(Seed * 7919 + M * 131 + K * 17 + N);
+        int aLength = (M - 1) * Lda + K;
+        float[] a = new float[aLength];
+        for (int i = 0; i < a.Length; i++)
+            a[i] = Value(rng);
+        float[] b = new float[K * N];
+        for (int i = 0; i < b.Length; i++)
+            b[i] = Value(rng);
+        float[]? bias = WithBias ? Enumerable.Range(0, N).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray() : null;
+
+        (float[] expected, float[] magnitude) = SbgemmReference.Gemm(M, K, N, a, Lda, b, Alpha, bias);
+        var packed = SbgemmApi.PackB(b, K, N);
+        var c = new float[(M - 1) * Ldc + N + 5];
+        Array.Fill(c, Sentinel);
+        using (var guardedA = new GuardedFloats(aLength))
+        {
+            a.CopyTo(guardedA.Span);
+            SbgemmApi.Run(M, guardedA.Span, Lda, packed, c, Ldc, Alpha, bias);
+        }
+
+        for (int i = 0; i < M; i++)
+        {
+            for (int j = 0; j < Ldc && i * Ldc + j < c.Length; j++)
+            {
+                float actual = c[i * Ldc + j];
+                if (j >= N)
+                {
+                    if (BitConverter.SingleToInt32Bits(actual) != BitConverter.SingleToInt32Bits(Sentinel))
+                        Assert.Fail($"{Describe()}: padding C[{i},{j}] was overwritten ({actual})");
+                    continue;
+                }
+                float want = expected[i * N + j];
+                double tolerance = (K + 8) * Math.Pow(2, -23) * magnitude[i * N + j] + 1e-30;
+                if (!(Math.Abs((double)actual - want) <= tolerance))
+                    Assert.Fail($"{Describe()}: C[{i},{j}] = {actual:R}, reference {want:R}, |err| {Math.Abs((double)actual - want):E2} > {tolerance:E2}");
+            }
+        }
+        for (int t = (M - 1) * Ldc + N; t < c.Length; t++)
+            Assert.True(BitConverter.SingleToInt32Bits(c[t]) == BitConverter.SingleToInt32Bits(Sentinel), $"{Describe()}: C tail [{t}] was overwritten");
+    }
+
+    private float Value(Random rng)
+    {
+        if (SpecialValues)
+        {
+            switch (rng.Next(8))
+            {
+                case 0: return (float)(rng.NextDouble() * 2 - 1) * 1e-39f;                // fp32 denormal
+                case 1: return BitConverter.UInt32BitsToSingle(0x0000_8000u);              // bf16 tie below the smallest denormal
+                case 2: return rng.Next(2) == 0 ? 0f : -0f;
+                case 3: return BitConverter.UInt32BitsToSingle(0x3F80_8000u | (uint)rng.Next(2) << 16); // exact ties at 1.0
+                case 4: return 1e-37f * (float)(rng.NextDouble() + 0.5);                   // tiny normals
+                default: break;
+            }
+        }
+        return (float)(rng.NextDouble() * 2 - 1);
+    }
+}
