@@ -20,6 +20,8 @@ internal static class CliApp
           bench model [-m MODEL...] [--model-file F] [-p fp32|int8|bf16...] [-b N...] [-s N...] [-t RUNS] [--threads N]
                       [--engines graviton ort mlnet] [--csv PATH] [--quick] [--warmup N] [--no-chart]
                                             ONNX Runtime's transformers benchmark for our engine, ORT and ML.NET side by side
+          bench gemm [--m M --k K --n N] [--precision fp32|int8|bf16] [--threads T]... [--runs R] [--seconds S]
+                                            one GEMM: our kernels vs ONNX Runtime's MatMul vs the measured FMA peak
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -12,7 +12,8 @@ internal static class BenchCommand
         return args[0] switch
         {
             "model" => ModelBenchCommand.Run(args[1..], output, progress),
-            _ => throw new UsageException($"unknown bench subcommand '{args[0]}' (model)"),
+            "gemm" => Bench.GemmBenchCommand.Run(args[1..], output),
+            _ => throw new UsageException($"unknown bench subcommand '{args[0]}' (model, gemm)"),
         };
     }
 }

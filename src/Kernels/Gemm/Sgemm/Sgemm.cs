@@ -12,8 +12,9 @@ public static unsafe class Sgemm
     /// <summary>Largest K block: a 16-column panel block is then 16 KiB, half of a typical L1.</summary>
     public const int MaxKBlock = 256;
 
+    // A task's B block (128 columns × one K block = 128 KiB) stays in L2 while its row strips pass over it (MLAS: 128 × 256).
     private const int TargetRowsPerTask = 72;
-    private const int TargetColumnsPerTask = 256;
+    private const int TargetColumnsPerTask = 128;
 
     /// <summary>
     /// Packs B for the micro-kernel <paramref name="cpu"/> (default <see cref="CpuFeatures.Current"/>, which honours the

@@ -38,27 +38,29 @@ internal unsafe struct SgemmTileTask : ITileTask
                                    | (kb == KBlocks - 1 ? SgemmTileFlags.LastBlock : 0)
                                    | (Accumulate ? SgemmTileFlags.Accumulate : 0);
             bool readsC = kb > 0 || Accumulate;
-            for (int p = p0; p < p1; p++)
+            // Strip of A outer (MR × kc floats stay in L1), panels inner (the task's B block streams from L2),
+            // as MLAS does: the A broadcasts then always hit L1 whatever lda is.
+            for (int i = i0; i < i1; i += mr)
             {
-                float* panel = B + (nint)k0 * PaddedN + (nint)p * kc * nr;
-                int col0 = p * nr;
-                int cols = Math.Min(nr, N - col0);
-                float* bias = Bias == null ? null : Bias + col0;
-                if (bias != null && cols < nr)
+                int rows = Math.Min(mr, i1 - i);
+                float* a = A + i * Lda + k0;
+                for (int p = p0; p < p1; p++)
                 {
-                    for (int j = 0; j < nr; j++)
-                        scratchBias[j] = j < cols ? bias[j] : 0f;
-                    bias = scratchBias;
-                }
-                for (int i = i0; i < i1; i += mr)
-                {
-                    int rows = Math.Min(mr, i1 - i);
-                    float* a = A + i * Lda + k0;
+                    float* panel = B + (nint)k0 * PaddedN + (nint)p * kc * nr;
+                    int col0 = p * nr;
+                    int cols = Math.Min(nr, N - col0);
+                    float* bias = Bias == null ? null : Bias + col0;
                     float* c = C + i * Ldc + col0;
                     if (cols == nr)
                     {
                         Call(a, rows, panel, kc, c, Ldc, bias, flags);
                         continue;
+                    }
+                    if (bias != null)
+                    {
+                        for (int j = 0; j < nr; j++)
+                            scratchBias[j] = j < cols ? bias[j] : 0f;
+                        bias = scratchBias;
                     }
                     if (readsC)
                     {
