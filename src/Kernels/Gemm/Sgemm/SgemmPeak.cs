@@ -42,6 +42,16 @@ public static unsafe class SgemmPeak
         return best;
     }
 
+    /// <summary>Runs the peak loop for about <paramref name="flops"/> operations on <paramref name="threads"/> threads
+    /// (benchmarks time it next to a GEMM of the same operation count).</summary>
+    public static void RunFlops(double flops, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        threads = Math.Min(threads, KernelThreadPool.MaxThreads);
+        var task = new PeakTask { Iterations = Math.Max(1, (long)(flops / FlopsPerIteration / threads)) };
+        Run(ref task, threads);
+    }
+
     private static double FlopsPerIteration =>
         Vector512.IsHardwareAccelerated ? 2.0 * 12 * 16 : Vector256.IsHardwareAccelerated ? 2.0 * 12 * 8 : 2.0 * 16 * 4;
 
