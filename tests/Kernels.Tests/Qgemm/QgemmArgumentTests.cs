@@ -47,5 +47,6 @@ public sealed class QgemmArgumentTests
         Throws("epilogue", () => QgemmApi.Run(2, new byte[6], 3, 0, Packed, new float[8], 4, good with { BScales = ReadOnlyMemory<float>.Empty }));
         Throws("epilogue", () => QgemmApi.Run(2, new byte[6], 3, 0, Packed, new float[8], 4, good with { Bias = new float[5] }));
         Throws("c", () => QgemmApi.Run(2, new sbyte[6], 3, 0, Packed, new float[7], 4, good));
+        Throws("epilogue", () => QgemmApi.Run(2, new byte[6], 3, 0, Packed, new float[8], 4, good with { Activation = (GemmActivation)99 }));
     }
 }

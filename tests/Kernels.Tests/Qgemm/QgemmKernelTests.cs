@@ -100,6 +100,28 @@ public sealed class QgemmKernelTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
+    public void FusedGeluMatchesDoubleMath(string kernel)
+    {
+        var rng = new Random(11);
+        int index = 0;
+        foreach ((int m, int k, int n) in new[] { (1, 3, 1), (7, 16, 9), (13, 64, 37), (6, 65, 16) })
+        {
+            float[] bias = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            float[] scales = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 0.004 + 1e-4)).ToArray();
+            foreach (GemmActivation activation in new[] { GemmActivation.GeluErf, GemmActivation.GeluTanh })
+            {
+                new QgemmTester
+                {
+                    Kernel = kernel, M = m, K = k, N = n, AZeroPoint = 120, BZeroPoints = index % 2 == 0 ? [0] : null,
+                    LdaPad = 1, LdcPad = 2, Seed = index,
+                }.CheckFloat(0.02f, scales, index % 2 == 0 ? bias : null, activation);
+                index++;
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
     public void ThreadCountsGiveIdenticalResults(string kernel)
     {
         foreach ((int m, int k, int n) in new[] { (1, 5, 3), (17, 31, 45), (64, 65, 127), (97, 64, 33) })

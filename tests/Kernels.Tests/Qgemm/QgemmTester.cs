@@ -88,7 +88,7 @@ internal sealed class QgemmTester
     }
 
     /// <summary>Runs the fused float path and checks it against double math; returns C compacted to M × N.</summary>
-    public float[] CheckFloat(float aScale, float[] bScales, float[]? bias)
+    public float[] CheckFloat(float aScale, float[] bScales, float[]? bias, GemmActivation activation = GemmActivation.None)
     {
         (int[] aValues, sbyte[] b, sbyte[] zb) = MakeData();
         QgemmPackedB packed = Pack(b, zb);
@@ -97,7 +97,7 @@ internal sealed class QgemmTester
 
         var c = new float[(M - 1) * Ldc + N + 5];
         Array.Fill(c, FloatSentinel);
-        var epilogue = new QgemmEpilogue { AScale = aScale, BScales = bScales, Bias = bias ?? ReadOnlyMemory<float>.Empty };
+        var epilogue = new QgemmEpilogue { AScale = aScale, BScales = bScales, Bias = bias ?? ReadOnlyMemory<float>.Empty, Activation = activation };
         if (SignedA)
             QgemmApi.Run(M, ToSigned(aValues), Lda, (sbyte)AZeroPoint, packed, c.AsSpan(), Ldc, epilogue, Threads);
         else
@@ -112,11 +112,18 @@ internal sealed class QgemmTester
                 if (j < N)
                 {
                     compact[i * N + j] = actual;
-                    double want = expected[i * N + j];
+                    double x = expected[i * N + j];
                     double scale = (double)aScale * bScales[bScales.Length == 1 ? 0 : j];
                     // float(int) rounds (2⁻²⁴ rel), aScale·bScale rounds, the product rounds, the bias add rounds:
                     // four float roundings of magnitudes ≤ |C·scale| + |bias|.
                     double tolerance = 4.0 * Math.Pow(2, -24) * (Math.Abs(exact[i * N + j] * scale) + Math.Abs(bias?[j] ?? 0)) + 1e-30;
+                    double want = Fp32.SgemmReference.Activate(x, activation);
+                    if (activation != GemmActivation.None)
+                    {
+                        // GELU's slope is at most 1.13 (input error carries over), plus the shared GELU helpers' own error:
+                        // ≤ 1e-6 + 2e-7·x² relative, absolute ≤ 1e-7·|x| in the far negative tail.
+                        tolerance = 1.2 * tolerance + (2e-6 + 2e-7 * x * x) * Math.Abs(want) + 1e-7 * Math.Abs(x) + 1e-30;
+                    }
                     if (!(Math.Abs(actual - want) <= tolerance))
                         Assert.Fail($"{Describe()}: float C[{i},{j}] = {actual}, reference {want} (tolerance {tolerance:g3})");
                 }

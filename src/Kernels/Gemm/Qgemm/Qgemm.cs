@@ -144,6 +144,8 @@ public static unsafe class Qgemm
         int scales = epilogue.BScales.Length;
         if (scales != 1 && scales != n)
             throw new ArgumentException($"The epilogue's BScales must have length 1 or N = {n}; got {scales}.", nameof(epilogue));
+        if (!Enum.IsDefined(epilogue.Activation))
+            throw new ArgumentException($"Unknown activation {(int)epilogue.Activation}.", nameof(epilogue));
         int bias = epilogue.Bias.Length;
         if (bias != 0 && bias != n)
             throw new ArgumentException($"The epilogue's Bias must be empty or have length N = {n}; got {bias}.", nameof(epilogue));
@@ -199,6 +201,7 @@ public static unsafe class Qgemm
                     BScales = (float*)scales.Pointer,
                     PerColumnScale = epilogue.BScales.Length > 1,
                     Bias = epilogue.Bias.IsEmpty ? null : (float*)bias.Pointer,
+                    Activation = epilogue.Activation,
                 };
                 int tasks = mBlocks * b.PanelCount;
                 QgemmParallel.For(ref task, tasks, threads);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using MlNetGraviton.Kernels.Threading;
 
 namespace MlNetGraviton.Kernels.Gemm;
@@ -29,6 +30,7 @@ internal unsafe struct QgemmTileTask : ITileTask
     public float* BScales;
     public bool PerColumnScale;
     public float* Bias;
+    public GemmActivation Activation;
 
     public void Run(int taskIndex)
     {
@@ -96,6 +98,8 @@ internal unsafe struct QgemmTileTask : ITileTask
                     Vector<float> f = Vector.ConvertToSingle(v) * scale;
                     if (bias != null)
                         f += Unsafe.ReadUnaligned<Vector<float>>(bias + j);
+                    if (Activation != GemmActivation.None)
+                        f = Activate(f, Activation);
                     Unsafe.WriteUnaligned(c + j, f);
                 }
             }
@@ -106,9 +110,35 @@ internal unsafe struct QgemmTileTask : ITileTask
                 float f = v * scale;
                 if (bias != null)
                     f += bias[j];
-                c[j] = f;
+                c[j] = Activation switch
+                {
+                    GemmActivation.GeluErf => SgemmActivationMath.GeluErf(f),
+                    GemmActivation.GeluTanh => SgemmActivationMath.GeluTanh(f),
+                    _ => f,
+                };
             }
         }
+    }
+
+    // The shared GELU helpers come in Vector256 / Vector128 / scalar forms; Vector<float> is one of the first two.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Activate(Vector<float> f, GemmActivation activation)
+    {
+        if (Vector<float>.Count == Vector256<float>.Count)
+        {
+            Vector256<float> v = f.AsVector256();
+            return (activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(v) : SgemmActivationMath.GeluTanh(v)).AsVector();
+        }
+        if (Vector<float>.Count == Vector128<float>.Count)
+        {
+            Vector128<float> v = f.AsVector128();
+            return (activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(v) : SgemmActivationMath.GeluTanh(v)).AsVector();
+        }
+        Span<float> lanes = stackalloc float[Vector<float>.Count];
+        f.CopyTo(lanes);
+        for (int l = 0; l < lanes.Length; l++)
+            lanes[l] = activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(lanes[l]) : SgemmActivationMath.GeluTanh(lanes[l]);
+        return new Vector<float>(lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
