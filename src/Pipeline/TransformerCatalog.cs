@@ -42,14 +42,15 @@ public static class TransformerCatalog
     /// Runs a BERT / RoBERTa / GPT-2 ONNX model on the token columns (graph inputs are fed from the columns of the same
     /// name, after <paramref name="inputPrefix"/>) in batches of <paramref name="batchSize"/> rows padded to their longest
     /// row, and adds <paramref name="outputColumn"/>: the pooled <c>last_hidden_state</c> or the <c>logits</c>.
-    /// Default <paramref name="options"/>: ONNX Runtime, fp32, engine-chosen threads.
+    /// Default <paramref name="options"/>: ONNX Runtime, fp32, engine-chosen threads. With <paramref name="normalize"/>
+    /// each vector is scaled to unit L2 norm after pooling, as sentence-transformers' Normalize module does (a zero vector stays zero).
     /// </summary>
     public static ApplyTransformerEstimator ApplyTransformer(
         this TransformsCatalog catalog, string modelFile, string outputColumn = "Embedding",
         Pooling pooling = Pooling.Mean, TransformerOutput output = TransformerOutput.Embedding,
-        InferenceOptions? options = null, int batchSize = 32, string inputPrefix = "")
+        InferenceOptions? options = null, int batchSize = 32, string inputPrefix = "", bool normalize = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new ApplyTransformerEstimator(modelFile, outputColumn, pooling, output, options, batchSize, inputPrefix);
+        return new ApplyTransformerEstimator(modelFile, outputColumn, pooling, output, options, batchSize, inputPrefix, normalize);
     }
 }

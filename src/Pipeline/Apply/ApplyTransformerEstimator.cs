@@ -14,10 +14,11 @@ public sealed class ApplyTransformerEstimator : IEstimator<ApplyTransformerTrans
     private readonly InferenceOptions _options;
     private readonly int _batchSize;
     private readonly string _inputPrefix;
+    private readonly bool _normalize;
 
     internal ApplyTransformerEstimator(
         string modelFile, string outputColumn, Pooling pooling, TransformerOutput output,
-        InferenceOptions? options, int batchSize, string inputPrefix)
+        InferenceOptions? options, int batchSize, string inputPrefix, bool normalize = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputColumn);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -29,6 +30,7 @@ public sealed class ApplyTransformerEstimator : IEstimator<ApplyTransformerTrans
         _options = options ?? DefaultOptions();
         _batchSize = batchSize;
         _inputPrefix = inputPrefix;
+        _normalize = normalize;
     }
 
     /// <summary>ONNX Runtime, fp32, threads chosen by the engine: the engine this version can serve.</summary>
@@ -40,7 +42,7 @@ public sealed class ApplyTransformerEstimator : IEstimator<ApplyTransformerTrans
         ArgumentNullException.ThrowIfNull(input);
         ColumnChecks.RequireInt64Vector(input.Schema, _inputPrefix + TokenColumns.InputIds);
         ColumnChecks.RequireInt64Vector(input.Schema, _inputPrefix + TokenColumns.AttentionMask);
-        var transformer = new ApplyTransformerTransformer(_modelFile, _outputColumn, _pooling, _output, _options, _batchSize, _inputPrefix);
+        var transformer = new ApplyTransformerTransformer(_modelFile, _outputColumn, _pooling, _output, _options, _batchSize, _inputPrefix, _normalize);
         try
         {
             transformer.GetOutputSchema(input.Schema);

@@ -127,7 +127,13 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
             for (var r = 0; r < rows; r++)
             {
                 var slot = start + r;
-                _outputs[slot] = Reduce(values.Slice(r * rowSize, rowSize), slot, sequence);
+                var vector = Reduce(values.Slice(r * rowSize, rowSize), slot, sequence);
+                if (_mapping._owner.Normalize)
+                {
+                    L2Normalization.Apply(vector);
+                }
+
+                _outputs[slot] = vector;
             }
         }
 

@@ -12,7 +12,7 @@ public sealed class ApplyTransformerTransformer : BatchedMappingTransformer, IDi
 {
     internal ApplyTransformerTransformer(
         string modelFile, string outputColumn, Pooling pooling, TransformerOutput output,
-        InferenceOptions options, int batchSize, string inputPrefix)
+        InferenceOptions options, int batchSize, string inputPrefix, bool normalize = false)
     {
         ModelFile = ApplyTransformerEstimator.RequireModelFile(modelFile);
         OutputColumn = outputColumn;
@@ -20,6 +20,7 @@ public sealed class ApplyTransformerTransformer : BatchedMappingTransformer, IDi
         Output = output;
         BatchSize = batchSize;
         InputPrefix = inputPrefix;
+        Normalize = normalize;
         Session = InferenceSessionFactory.Create(modelFile, options);
         try
         {
@@ -39,6 +40,9 @@ public sealed class ApplyTransformerTransformer : BatchedMappingTransformer, IDi
     public Pooling Pooling { get; }
 
     public TransformerOutput Output { get; }
+
+    /// <summary>True when each output vector is scaled to unit L2 norm after pooling (sentence-transformers' Normalize).</summary>
+    public bool Normalize { get; }
 
     /// <summary>Rows per session run when streaming through <c>Transform</c>.</summary>
     public int BatchSize { get; }
