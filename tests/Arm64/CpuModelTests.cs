@@ -31,6 +31,20 @@ public sealed class CpuModelTests
     }
 
     [Fact]
+    public void DispatchTablesPickTheModelsBestFamilies()
+    {
+        ExpectedCpu expected = ExpectedCpu.FromEnvironment();
+        string int8 = MlNetGraviton.Kernels.Gemm.Qgemm.PackB(new sbyte[4], 2, 2, [0], CpuFeatures.Current).KernelName;
+        string wantInt8 = expected.I8mm ? "Qgemm_U8S8_8x8_I8mm" : expected.DotProd ? "Qgemm_S8S8_8x8_Dot" : "Qgemm_U8S8_8x8_Neon";
+        Assert.Equal(wantInt8, int8);
+        IReadOnlyList<string> int8Supported = MlNetGraviton.Kernels.Gemm.Qgemm.SupportedKernels(CpuFeatures.Current);
+        Assert.Equal(expected.I8mm, int8Supported.Contains("Qgemm_S8S8_8x8_I8mm"));
+        Assert.Equal(expected.DotProd, int8Supported.Contains("Qgemm_S8S8_8x8_Dot"));
+        Assert.Equal("Sgemm_8x8_Neon",
+            MlNetGraviton.Kernels.Gemm.SgemmKernelInfo.Name(MlNetGraviton.Kernels.Gemm.SgemmKernelInfo.Select(CpuFeatures.Current)));
+    }
+
+    [Fact]
     public void IsaLimitLowersTheDetectedModel()
     {
         ExpectedCpu expected = ExpectedCpu.FromEnvironment();

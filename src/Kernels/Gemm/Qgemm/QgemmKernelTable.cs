@@ -9,7 +9,9 @@ internal static class QgemmKernelTable
 {
     private static readonly QgemmKernel[] s_bestFirst =
     [
-        // Arm64
+        // Arm64 (I8MM first: u8 activations, ORT's dynamic quantization, need no flip with USMMLA)
+        Qgemm_U8S8_8x8_I8mm.Instance,
+        Qgemm_S8S8_8x8_I8mm.Instance,
         Qgemm_S8S8_8x8_Dot.Instance,
         Qgemm_U8S8_8x8_Neon.Instance,
         // x86-64
