@@ -10,6 +10,7 @@ internal static class GemmBenchPrecisions
     {
         "fp32" => new Fp32GemmBench(),
         "bf16" => new Bf16GemmBench(),
-        _ => null, // int8: the QGEMM engine plugs in here
+        "int8" => new Int8GemmBench(),
+        _ => null,
     };
 }
