@@ -9,10 +9,13 @@ namespace MlNetGraviton.Cli.Tests;
 public sealed class InferCommandTests
 {
     [Theory]
-    [InlineData(TransformerArchitecture.Bert, 0)]
-    [InlineData(TransformerArchitecture.Roberta, 3)]
-    [InlineData(TransformerArchitecture.Gpt2, 0)]
-    public void InferRoundTripsNpyAndMatchesTheReferenceForwardPass(TransformerArchitecture arch, int labels)
+    [InlineData(TransformerArchitecture.Bert, 0, "ort")]
+    [InlineData(TransformerArchitecture.Roberta, 3, "ort")]
+    [InlineData(TransformerArchitecture.Gpt2, 0, "ort")]
+    [InlineData(TransformerArchitecture.Bert, 0, "graviton")]
+    [InlineData(TransformerArchitecture.Roberta, 3, "graviton")]
+    [InlineData(TransformerArchitecture.Gpt2, 0, "graviton")]
+    public void InferRoundTripsNpyAndMatchesTheReferenceForwardPass(TransformerArchitecture arch, int labels, string engine)
     {
         using var dir = new TempDir();
         TransformerConfig config = TransformerConfig.Create(arch, ModelSize.Tiny, numLabels: labels);
@@ -29,7 +32,7 @@ public sealed class InferCommandTests
             NpyFile.Write(Path.Combine(inputDir, name + ".npy"), Tensor.Create(values, inputs.Batch, inputs.Sequence));
 
         string outputDir = dir["out"];
-        (code, stdout, stderr) = CliRunner.Run("infer", "--model", modelPath, "--input-dir", inputDir, "--output-dir", outputDir, "--engine", "ort", "--threads", "1");
+        (code, stdout, stderr) = CliRunner.Run("infer", "--model", modelPath, "--input-dir", inputDir, "--output-dir", outputDir, "--engine", engine, "--threads", "1");
         Assert.True(code == 0, stderr);
         Assert.Contains("infer: wrote", stdout);
 
@@ -84,7 +87,8 @@ public sealed class InferCommandTests
     }
 
     [Theory]
-    [InlineData("graviton", "fp32", "not available yet")]
+    [InlineData("graviton", "int8", "not wired yet")]
+    [InlineData("graviton", "bf16", "AVX512-BF16")]
     [InlineData("ort", "int8", "int8")]
     public void UnavailableEnginesAndPrecisionsAreClearErrors(string engine, string precision, string expected)
     {

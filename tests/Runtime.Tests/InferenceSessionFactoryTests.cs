@@ -12,13 +12,51 @@ public class InferenceSessionFactoryTests(GraphFixture fixture) : IClassFixture<
         new() { Engine = InferenceEngine.OnnxRuntime, Precision = precision, Threads = threads };
 
     [Fact]
-    public void Default_engine_is_graviton_which_is_not_available_yet()
+    public void Default_engine_is_graviton_and_runs_the_model_in_fp32()
     {
-        var options = new InferenceOptions();
+        var options = new InferenceOptions { Threads = 1 };
         Assert.Equal(InferenceEngine.Graviton, options.Engine);
-        var e = Assert.Throws<NotSupportedException>(() => InferenceSessionFactory.Create(fixture.ModelPath, options));
-        Assert.Contains("graviton engine is not available yet", e.Message);
-        Assert.Contains("--engine ort", e.Message);
+        using IInferenceSession session = InferenceSessionFactory.Create(fixture.ModelPath, options);
+        Assert.IsType<GravitonSession>(session);
+        Assert.Equal(Precision.Float32, session.ChosenPrecision);
+        Assert.Contains("graviton engine, fp32", session.Description);
+        Assert.Contains("intra-op threads 1", session.Description);
+        Dictionary<string, Tensor> inputs = TestGraph.Inputs(4, 2, seed: 22);
+        IReadOnlyDictionary<string, Tensor> outputs = session.Run(inputs);
+        Approx.Equal(fixture.Graph.Reference(inputs["x"].AsSpan<float>().ToArray()), outputs["y"].AsSpan<float>());
+        long[] ids = inputs["ids"].AsSpan<long>().ToArray();
+        Assert.Equal(ids.Select(v => v + v).ToArray(), outputs["ids_doubled"].AsSpan<long>().ToArray());
+    }
+
+    [Fact]
+    public void Graviton_auto_is_fp32_and_says_why()
+    {
+        using IInferenceSession session = InferenceSessionFactory.Create(fixture.ModelPath, new InferenceOptions { Precision = Precision.Auto });
+        Assert.Equal(Precision.Float32, session.ChosenPrecision);
+        Assert.Contains("auto:", session.Description);
+        Assert.Contains("fp32", session.Description);
+    }
+
+    [Fact]
+    public void Graviton_bf16_is_refused_naming_the_missing_path_never_silently_fp32()
+    {
+        foreach (CpuFeatures cpu in new[] { X64WithAvx512Bf16, Arm64WithBf16, Arm64WithoutBf16, CpuFeatures.Current })
+        {
+            var e = Assert.Throws<NotSupportedException>(() =>
+                InferenceSessionFactory.Create(fixture.ModelPath, new InferenceOptions { Precision = Precision.BFloat16 }, cpu));
+            Assert.Contains("bf16", e.Message);
+            Assert.Contains("AVX512-BF16", e.Message);
+            Assert.Contains("BF16 (Arm64)", e.Message);
+            Assert.Contains("not wired", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Graviton_int8_is_refused_as_not_wired_yet()
+    {
+        var e = Assert.Throws<NotSupportedException>(() =>
+            InferenceSessionFactory.Create(fixture.ModelPath, new InferenceOptions { Precision = Precision.Int8 }));
+        Assert.Contains("int8 on the graviton engine is not wired yet", e.Message);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace MlNetGraviton.Runtime;
 /// <summary>Which engine executes the graph.</summary>
 public enum InferenceEngine
 {
-    /// <summary>The project's own engine on MlNetGraviton.Kernels (not available yet).</summary>
+    /// <summary>The project's own engine on MlNetGraviton.Kernels (fp32 for now).</summary>
     Graviton,
 
     /// <summary>Microsoft.ML.OnnxRuntime's CPU execution provider.</summary>

@@ -19,7 +19,7 @@ public static class InferenceSessionFactory
         switch (options.Engine)
         {
             case InferenceEngine.Graviton:
-                throw new NotSupportedException("the graviton engine is not available yet; use --engine ort (InferenceEngine.OnnxRuntime)");
+                return CreateGraviton(modelPath, options, cpu);
             case InferenceEngine.OnnxRuntime:
                 return CreateOrt(modelPath, options, cpu);
             default:
@@ -45,6 +45,32 @@ public static class InferenceSessionFactory
         }
         return ort;
     }
+
+    private static GravitonSession CreateGraviton(string modelPath, InferenceOptions options, CpuFeatures cpu)
+    {
+        if (options.Ort is not null && options.Ort.Bf16FastMath)
+            throw new ArgumentException("ONNX Runtime options (bf16 fast-math) do not apply to the graviton engine; drop them or use InferenceEngine.OnnxRuntime", nameof(options));
+        string note = options.Precision switch
+        {
+            Precision.Float32 => "",
+            Precision.Auto => "auto: bf16 and int8 are not wired on the graviton engine yet, so fp32",
+            Precision.BFloat16 => throw new NotSupportedException(
+                "bf16 fast-math on the graviton engine is not available yet: it needs the bf16 GEMM path, which runs on " +
+                $"AVX512-BF16 (x86-64) or BF16 (Arm64) CPUs ({DescribeBf16(cpu)}) and is not wired into the engine. " +
+                "Use --precision fp32 (Precision.Float32), or --engine ort on an Arm64 CPU with BF16."),
+            Precision.Int8 => throw new NotSupportedException(
+                "int8 on the graviton engine is not wired yet (no quantized GEMM path in the session); " +
+                "use --precision fp32 (Precision.Float32)."),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "unknown precision"),
+        };
+        // Kernels are picked for the CPU this process runs on; a described CPU (tests) only shapes the precision decision.
+        return new GravitonSession(Graph.OnnxGraphLoader.Load(modelPath), options.Threads, CpuFeatures.Current, note);
+    }
+
+    private static string DescribeBf16(CpuFeatures cpu) =>
+        cpu.IsX64 ? $"this CPU: AVX512-BF16 {(cpu.Avx512Bf16 ? "present" : "absent")}"
+        : cpu.IsArm64 ? $"this CPU: BF16 {(cpu.Bf16 ? "present" : "absent")}"
+        : "this CPU has neither";
 
     private static OrtBackendSession CreateOrt(string modelPath, InferenceOptions options, CpuFeatures cpu)
     {

@@ -1,0 +1,71 @@
+using System.Globalization;
+using MlNetGraviton.Kernels;
+using MlNetGraviton.Kernels.Gemm;
+using MlNetGraviton.Runtime.Execution;
+using MlNetGraviton.Runtime.Graph;
+using MlNetGraviton.Runtime.Ops;
+
+namespace MlNetGraviton.Runtime;
+
+/// <summary>
+/// The project's own ONNX session: load and validate the graph, compile each node to a kernel (constant weights
+/// prepacked for the SGEMM micro-kernel the CPU selects), then run nodes in topological order with pooled buffers.
+/// Any op without a kernel fails here, at load, with an <see cref="UnsupportedOperatorException"/>. Run is thread-safe.
+/// </summary>
+public sealed class GravitonSession : IInferenceSession
+{
+    private readonly ExecutionPlan _plan;
+    private readonly TensorPool _pool = new();
+    private readonly int _threads;
+    private volatile bool _disposed;
+
+    /// <summary>Loads <paramref name="modelPath"/> for fp32 execution on <paramref name="threads"/> intra-op threads (0: one per core).</summary>
+    public GravitonSession(string modelPath, int threads = 0)
+        : this(OnnxGraphLoader.Load(modelPath), threads, CpuFeatures.Current, precisionNote: "")
+    {
+    }
+
+    internal GravitonSession(OnnxGraph graph, int threads, CpuFeatures cpu, string precisionNote)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        _threads = threads == 0 ? Math.Max(1, Environment.ProcessorCount) : threads;
+        _plan = ExecutionPlan.Build(graph, OpRegistry.Standard, cpu);
+        Inputs = graph.Inputs;
+        Outputs = graph.Outputs;
+        string kernel = SgemmKernelName(cpu);
+        Description = string.Create(CultureInfo.InvariantCulture,
+            $"graviton engine, fp32{(precisionNote.Length > 0 ? $" ({precisionNote})" : "")}, SGEMM {kernel}, " +
+            $"{_plan.NodeCount} nodes, intra-op threads {_threads}");
+    }
+
+    /// <summary>Loads a model held in memory (it cannot use external data).</summary>
+    public static GravitonSession FromBytes(ReadOnlySpan<byte> model, int threads = 0) =>
+        new(OnnxGraphLoader.Load(model), threads, CpuFeatures.Current, precisionNote: "");
+
+    public IReadOnlyList<TensorInfo> Inputs { get; }
+
+    public IReadOnlyList<TensorInfo> Outputs { get; }
+
+    public Precision ChosenPrecision => Precision.Float32;
+
+    public string Description { get; }
+
+    public int Threads => _threads;
+
+    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyCollection<string>? outputNames = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        SessionInputValidator.Validate(Inputs, inputs);
+        string[] names = SessionInputValidator.ResolveOutputs(Outputs, outputNames);
+        return _plan.Run(inputs, names, _pool, _threads);
+    }
+
+    public void Dispose() => _disposed = true;
+
+    private static string SgemmKernelName(CpuFeatures cpu)
+    {
+        SgemmPackedB probe = Sgemm.PackB(new float[1], 1, 1, transB: false, cpu);
+        return probe.KernelName;
+    }
+}
