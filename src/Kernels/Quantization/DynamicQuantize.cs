@@ -33,6 +33,7 @@ public static class DynamicQuantize
     }
 
     /// <summary>Smallest and largest element (for an empty span: 0, 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Min, float Max) MinMax(ReadOnlySpan<float> x)
     {
         if (x.IsEmpty)
@@ -88,6 +89,7 @@ public static class DynamicQuantize
     }
 
     /// <summary>q = clamp(round_half_even(x / scale) + zeroPoint, 0, 255), the QuantizeLinear step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantize(ReadOnlySpan<float> x, Span<byte> q, float scale, byte zeroPoint)
     {
         if (q.Length < x.Length)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNetGraviton.Kernels.Gemm;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace MlNetGraviton.Kernels.Gemm;
 internal static unsafe class QgemmPacking
 {
     /// <summary>Packs columns [col0, col0 + cols) of s8 B (k × ldb, row-major) into a panel of nr columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackColumns(sbyte* b, int ldb, int k, int col0, int cols, int nr, int kGroup, bool widen, byte* panel)
     {
         int kPadded = (k + kGroup - 1) / kGroup * kGroup;
@@ -32,6 +35,7 @@ internal static unsafe class QgemmPacking
     /// Packs rows of A into a block of mr rows; flips the sign convention (x ^ 0x80) when the source's and the
     /// kernel's signedness differ, and returns each row's sum of the packed values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackRows(
         byte* a, int lda, int rows, int k, int mr, int kGroup, bool widen, bool sourceSigned, bool kernelSigned,
         byte* block, int* rowSums)

@@ -32,6 +32,7 @@ internal unsafe struct QgemmTileTask : ITileTask
     public float* Bias;
     public GemmActivation Activation;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int taskIndex)
     {
         QgemmKernel kernel = Kernel;
@@ -47,6 +48,7 @@ internal unsafe struct QgemmTileTask : ITileTask
             StoreFloat(tile, nr, rows, cols, row0, col0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void StoreInt32(int* tile, int nr, int rows, int cols, int row0, int col0)
     {
         int* adjust = ColumnAdjust + col0;
@@ -72,6 +74,7 @@ internal unsafe struct QgemmTileTask : ITileTask
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void StoreFloat(int* tile, int nr, int rows, int cols, int row0, int col0)
     {
         int* adjust = ColumnAdjust + col0;
