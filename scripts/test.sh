@@ -22,6 +22,17 @@ if [ "${MLNETGRAVITON_ARM64:-1}" != 0 ]; then
   bash scripts/arm64/setup.sh || echo "   arm64 setup failed: see above"
 fi
 
+# --- tokenizer reference (npm) ------------------------------------------------------------------------
+# The Tokenization tests take expected ids from Hugging Face's tokenizers (npm package "tokenizers", the Rust
+# library's Node binding), pinned by tools/tokenizer-reference/package-lock.json. Without it they fail and say so.
+echo "== tokenizer reference (npm ci in tools/tokenizer-reference)"
+if command -v npm >/dev/null 2>&1; then
+  (cd tools/tokenizer-reference && npm ci --no-audit --no-fund --loglevel=error) || echo "   npm ci failed: the Tokenization tests will report the missing reference"
+else
+  echo "   npm not found: install Node.js and npm; the Tokenization tests will fail without the reference"
+fi
+# --- end tokenizer reference ---------------------------------------------------------------------------
+
 echo "== restore and build ($config)"
 if ! dotnet build MlNetGraviton.sln -c "$config" -nologo -v quiet >"$log/build.txt" 2>&1; then
   grep -E "error|Error" "$log/build.txt" | head -40

@@ -16,11 +16,15 @@ internal sealed class FairseqDictionary
 
     private readonly Dictionary<int, int> _gpt2ToRoberta;
 
-    private FairseqDictionary(Dictionary<int, int> gpt2ToRoberta, int lineCount)
+    private FairseqDictionary(Dictionary<int, int> gpt2ToRoberta, List<(string, int)> symbols)
     {
         _gpt2ToRoberta = gpt2ToRoberta;
-        MaskId = SpecialCount + lineCount;
+        Symbols = symbols;
+        MaskId = SpecialCount + symbols.Count;
     }
+
+    /// <summary>Every line's symbol (a GPT-2 id, or a filler such as madeupword0000) with its RoBERTa id.</summary>
+    public IReadOnlyList<(string Symbol, int Id)> Symbols { get; }
 
     /// <summary>Id of <c>&lt;mask&gt;</c> (50264 for roberta-base).</summary>
     public int MaskId { get; }
@@ -28,6 +32,7 @@ internal sealed class FairseqDictionary
     public static FairseqDictionary Load(string path)
     {
         var map = new Dictionary<int, int>();
+        var symbols = new List<(string, int)>();
         var lineCount = 0;
         foreach (var raw in File.ReadLines(path))
         {
@@ -46,6 +51,7 @@ internal sealed class FairseqDictionary
                 throw VocabularyFile.Malformed(path, "fairseq dictionary", $"GPT-2 id {gpt2Id} appears twice (line {lineCount + 1}).");
             }
 
+            symbols.Add((fields[0], SpecialCount + lineCount));
             lineCount++;
         }
 
@@ -54,7 +60,7 @@ internal sealed class FairseqDictionary
             throw VocabularyFile.Malformed(path, "fairseq dictionary", "it holds no GPT-2 ids.");
         }
 
-        return new FairseqDictionary(map, lineCount);
+        return new FairseqDictionary(map, symbols);
     }
 
     /// <summary>RoBERTa id of a GPT-2 BPE id; ids the dictionary lacks become <c>&lt;unk&gt;</c>, as in fairseq.</summary>

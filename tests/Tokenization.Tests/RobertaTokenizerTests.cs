@@ -45,7 +45,7 @@ public class RobertaTokenizerTests
         Assert.Equal([0], Roberta.PrefixIds);
         Assert.Equal([2], Roberta.SuffixIds);
         Assert.Equal(1, Roberta.PadId);
-        Assert.Equal(50264, ((RobertaTransformerTokenizer)Roberta).MaskId);
+        Assert.Equal(50264, Roberta.Model.TokenToId("<mask>"));
     }
 
     [Fact]
