@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using MlNetGraviton.Cli.RealModels;
+using MlNetGraviton.Models.Catalog;
+using MlNetGraviton.Pipeline;
+using MlNetGraviton.Runtime;
+
+namespace MlNetGraviton.Cli.Commands;
+
+/// <summary>
+/// `embed`: JSONL texts → float32 [rows, dim] .npy in input order, pooled and normalised as the catalog says
+/// (or as --pooling/--normalize say for a model file). Streams: memory does not grow with the number of rows.
+/// </summary>
+internal static class EmbedCommand
+{
+    public const string Usage =
+        "embed --model minilm|arctic-xs|FILE.onnx [--vocab FILE] --input texts.jsonl --output out.npy [--precision fp32|int8|bf16|auto]\n" +
+        "      [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query]";
+
+    public static int Run(string[] args, TextWriter output, TextWriter progress)
+    {
+        var cl = new CommandLineArgs(args, new HashSet<string> { "normalize", "query" });
+        string modelArg = cl.Required("model", "m");
+        string? vocabArg = cl.Value("vocab");
+        string input = cl.Required("input", "i");
+        string outputPath = cl.Required("output", "o");
+        InferenceOptions options = InferCommand.ParseOptions(cl);
+        int batch = cl.Int("batch", 32, "b");
+        int? maxLength = cl.Value("max-length") is null ? null : cl.Int("max-length", 0);
+        string? poolingArg = cl.Value("pooling");
+        bool normalizeFlag = cl.Flag("normalize");
+        bool query = cl.Flag("query");
+        cl.EnsureAllRead(0);
+
+        if (batch < 1)
+            throw new UsageException($"--batch must be at least 1, got {batch}");
+        if (maxLength is < 2)
+            throw new UsageException($"--max-length must be at least 2 (room for [CLS] and [SEP]), got {maxLength}");
+        Pooling? poolingOverride = poolingArg?.ToLowerInvariant() switch
+        {
+            null => null,
+            "mean" => Pooling.Mean,
+            "cls" => Pooling.Cls,
+            _ => throw new UsageException($"unknown pooling '{poolingArg}' (mean, cls)"),
+        };
+
+        PretrainedModel? known = PretrainedModelCatalog.Find(modelArg);
+        string modelFile, vocabFile, prefix = "";
+        int maxTokens;
+        Pooling pooling;
+        bool normalize;
+        if (known is not null)
+        {
+            PretrainedModelFiles files = PackagedModels.GetFiles(known, progress);
+            modelFile = files.ModelFile;
+            vocabFile = vocabArg ?? files.VocabFile;
+            maxTokens = maxLength ?? known.MaxTokens;
+            pooling = poolingOverride ?? SentenceEmbeddingPipeline.PoolingOf(known);
+            normalize = known.Normalize || normalizeFlag;
+            prefix = query ? known.QueryPrefix : "";
+        }
+        else
+        {
+            if (!modelArg.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) && !File.Exists(modelArg))
+                throw new UsageException(
+                    $"--model '{modelArg}' is neither a known model ({string.Join(", ", PretrainedModelCatalog.All.SelectMany(m => m.Aliases.Prepend(m.Name)))}) nor an .onnx file");
+            if (!File.Exists(modelArg))
+                throw new FileNotFoundException($"model file not found: {modelArg}", modelArg);
+            if (query)
+                throw new UsageException("--query needs a catalog model (it prepends that model's query prefix)");
+            modelFile = modelArg;
+            vocabFile = vocabArg ?? throw new UsageException("--vocab is required with a model file (the BERT WordPiece vocab.txt it was trained with)");
+            maxTokens = maxLength ?? 512;
+            pooling = poolingOverride ?? Pooling.Mean;
+            normalize = normalizeFlag;
+        }
+        if (!File.Exists(vocabFile))
+            throw new FileNotFoundException($"vocabulary file not found: {vocabFile}", vocabFile);
+
+        IEnumerable<string> texts = JsonlTexts.Read(input);
+        if (prefix.Length > 0)
+            texts = texts.Select(t => prefix + t);
+
+        using var job = new EmbeddingJob(modelFile, vocabFile, lowerCase: known?.LowerCase ?? true, maxTokens, pooling, normalize, options, batch);
+        progress.WriteLine($"embed: {known?.Name ?? Path.GetFileName(modelFile)}, {job.SessionDescription}, batch {batch}, " +
+                           $"max {maxTokens} tokens, {pooling.ToString().ToLowerInvariant()} pooling{(normalize ? " + L2" : "")}, reorder window {job.WindowRows} rows");
+
+        var clock = Stopwatch.StartNew();
+        long rows;
+        bool completed = false;
+        var writer = new NpyRowWriter(outputPath, job.Dimension);
+        try
+        {
+            double lastReport = 0;
+            rows = job.Run(texts, writer.WriteRow, done =>
+            {
+                double seconds = clock.Elapsed.TotalSeconds;
+                if (seconds - lastReport < 2)
+                    return;
+                lastReport = seconds;
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embed: {done} rows, {done / seconds:F1} rows/s"));
+            });
+            if (rows == 0)
+                throw new InvalidDataException($"input '{input}' has no texts (every line is blank)");
+            writer.Complete();
+            completed = true;
+        }
+        finally
+        {
+            writer.Dispose();
+            if (!completed)
+                File.Delete(outputPath);
+        }
+
+        double rate = rows / clock.Elapsed.TotalSeconds;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embed: {rows} rows, dim {job.Dimension}, {rate:F1} rows/s"));
+        return 0;
+    }
+}
