@@ -1,3 +1,4 @@
+using MlNetGraviton.Kernels.Gemm;
 using SbgemmApi = MlNetGraviton.Kernels.Gemm.Sbgemm;
 
 namespace MlNetGraviton.Kernels.Tests.Sbgemm;
@@ -26,12 +27,13 @@ internal sealed class SbgemmTester
     /// <summary>Mix fp32 and bf16 denormals, ±0 and values just around bf16 rounding ties into A and B.</summary>
     public bool SpecialValues { get; init; }
     public int Seed { get; init; } = 1;
+    public GemmActivation Activation { get; init; } = GemmActivation.None;
 
     public int Lda => K + LdaPad;
     public int Ldc => N + LdcPad;
 
     public string Describe() =>
-        $"M={M} K={K} N={N} lda={Lda} ldc={Ldc} alpha={Alpha} bias={WithBias} special={SpecialValues} seed={Seed}";
+        $"M={M} K={K} N={N} lda={Lda} ldc={Ldc} alpha={Alpha} bias={WithBias} act={Activation} special={SpecialValues} seed={Seed}";
 
     public unsafe void Check()
     {
@@ -52,7 +54,7 @@ internal sealed class SbgemmTester
         using (var guardedA = new GuardedFloats(aLength))
         {
             a.CopyTo(guardedA.Span);
-            SbgemmApi.Run(M, guardedA.Span, Lda, packed, c, Ldc, Alpha, bias);
+            SbgemmApi.Run(M, guardedA.Span, Lda, packed, c, Ldc, Alpha, bias, Activation);
         }
 
         for (int i = 0; i < M; i++)
@@ -68,12 +70,48 @@ internal sealed class SbgemmTester
                 }
                 float want = expected[i * N + j];
                 double tolerance = (K + 8) * Math.Pow(2, -23) * magnitude[i * N + j] + 1e-30;
+                if (Activation != GemmActivation.None)
+                {
+                    // GELU's slope is at most 1.13; its float evaluation adds a few ulps (1e-6 relative, 1e-7 absolute here).
+                    double x = want;
+                    want = (float)(Activation == GemmActivation.GeluErf ? GeluErf(x) : GeluTanh(x));
+                    tolerance = 1.13 * tolerance + 1e-6 * Math.Abs(x) + 1e-7;
+                }
                 if (!(Math.Abs((double)actual - want) <= tolerance))
                     Assert.Fail($"{Describe()}: C[{i},{j}] = {actual:R}, reference {want:R}, |err| {Math.Abs((double)actual - want):E2} > {tolerance:E2}");
             }
         }
         for (int t = (M - 1) * Ldc + N; t < c.Length; t++)
             Assert.True(BitConverter.SingleToInt32Bits(c[t]) == BitConverter.SingleToInt32Bits(Sentinel), $"{Describe()}: C tail [{t}] was overwritten");
+    }
+
+    private static double GeluErf(double x) => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)));
+
+    private static double GeluTanh(double x) => 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+
+    // erf by its Taylor series (|x| < 3) and continued fraction beyond: 1e-15 accurate, independent of the library.
+    private static double Erf(double x)
+    {
+        double ax = Math.Abs(x);
+        if (ax > 6)
+            return Math.Sign(x);
+        if (ax < 3)
+        {
+            double sum = ax, term = ax;
+            for (int n = 1; n < 200; n++)
+            {
+                term *= -ax * ax / n;
+                double add = term / (2 * n + 1);
+                sum += add;
+                if (Math.Abs(add) < 1e-17 * Math.Abs(sum))
+                    break;
+            }
+            return Math.Sign(x) * 2 / Math.Sqrt(Math.PI) * sum;
+        }
+        double f = ax;
+        for (int n = 60; n >= 1; n--)
+            f = ax + n / (2 * f);
+        return Math.Sign(x) * (1 - Math.Exp(-ax * ax) / Math.Sqrt(Math.PI) / f);
     }
 
     private float Value(Random rng)

@@ -63,6 +63,17 @@ public sealed class SbgemmTests
     }
 
     [Fact]
+    public void GeluActivationsApplyAfterAlphaAndBias()
+    {
+        if (!KernelRunsOrRefuses())
+            return;
+        int seed = 40;
+        foreach (GemmActivation activation in new[] { GemmActivation.GeluErf, GemmActivation.GeluTanh })
+            foreach ((int m, int k, int n) in new[] { (8, 8, 8), (9, 13, 19), (17, 64, 8), (3, 5, 30) })
+                new SbgemmTester { M = m, K = k, N = n, Alpha = 1.5f, WithBias = true, Activation = activation, Seed = seed++ }.Check();
+    }
+
+    [Fact]
     public void KTailsNeverReadPastA()
     {
         if (!KernelRunsOrRefuses())
@@ -144,5 +155,6 @@ public sealed class SbgemmTests
         Assert.Equal("c", e.ParamName);
         Assert.Contains("2×3", e.Message, StringComparison.Ordinal);
         Assert.Equal("bias", Assert.Throws<ArgumentException>(() => SbgemmApi.Run(2, a, 4, b, c, 3, 1f, new float[2])).ParamName);
+        Assert.Equal("activation", Assert.Throws<ArgumentOutOfRangeException>(() => SbgemmApi.Run(2, a, 4, b, c, 3, 1f, default, (GemmActivation)99)).ParamName);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 using MlNetGraviton.Kernels.Emit;
 
 namespace MlNetGraviton.Kernels.Gemm;
@@ -86,12 +87,13 @@ public static unsafe class Sbgemm
     }
 
     /// <summary>
-    /// C = alpha · A · B + bias for row-major A (<paramref name="m"/> × K, row stride <paramref name="lda"/>) and
+    /// C = activation(alpha · A · B + bias) for row-major A (<paramref name="m"/> × K, row stride <paramref name="lda"/>) and
     /// C (<paramref name="m"/> × N, row stride <paramref name="ldc"/>); <paramref name="bias"/> is empty or N long.
+    /// The activation (GELU) runs on each tile right after the kernel stores it, while it is still in L1.
     /// Throws <see cref="NotSupportedException"/> naming BF16 on a CPU without it (see <see cref="IsAvailable(CpuFeatures, out string)"/>).
     /// </summary>
     public static void Run(int m, ReadOnlySpan<float> a, int lda, SbgemmPackedB b, Span<float> c, int ldc,
-        float alpha = 1f, ReadOnlySpan<float> bias = default)
+        float alpha = 1f, ReadOnlySpan<float> bias = default, GemmActivation activation = GemmActivation.None)
     {
         ArgumentNullException.ThrowIfNull(b);
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -106,6 +108,8 @@ public static unsafe class Sbgemm
             throw new ArgumentException($"C is {m}×{n} with row stride {ldc} and needs {(long)(m - 1) * ldc + n} elements, but has {c.Length}.", nameof(c));
         if (!bias.IsEmpty && bias.Length != n)
             throw new ArgumentException($"bias must be empty or have N = {n} elements, but has {bias.Length}.", nameof(bias));
+        if (activation is not (GemmActivation.None or GemmActivation.GeluErf or GemmActivation.GeluTanh))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
         if (!IsAvailable(CpuFeatures.Current, out string reason))
             throw new NotSupportedException(reason);
         if (m == 0)
@@ -157,11 +161,22 @@ public static unsafe class Sbgemm
                         }
                         if (rowCount == MR && colCount == NR)
                         {
-                            kernel(ap, b.Panel(panel), steps, pc + (long)i0 * ldc + j0, (long)ldc * sizeof(float), &alphaValue, biasPtr);
+                            float* cTile = pc + (long)i0 * ldc + j0;
+                            kernel(ap, b.Panel(panel), steps, cTile, (long)ldc * sizeof(float), &alphaValue, biasPtr);
+                            if (activation != GemmActivation.None)
+                            {
+                                for (int r = 0; r < MR; r++)
+                                    Activate(cTile + (long)r * ldc, NR, activation);
+                            }
                             continue;
                         }
                         // Edge tile: compute into a scratch tile and copy only what exists, never writing past C.
                         kernel(ap, b.Panel(panel), steps, tile, NR * sizeof(float), &alphaValue, biasPtr);
+                        if (activation != GemmActivation.None)
+                        {
+                            for (int r = 0; r < rowCount; r++)
+                                Activate(tile + r * NR, colCount, activation);
+                        }
                         for (int r = 0; r < rowCount; r++)
                             new ReadOnlySpan<float>(tile + r * NR, colCount).CopyTo(new Span<float>(pc + (long)(i0 + r) * ldc + j0, colCount));
                     }
@@ -172,6 +187,19 @@ public static unsafe class Sbgemm
         {
             ArrayPool<ushort>.Shared.Return(packedA);
         }
+    }
+
+    private static void Activate(float* row, int count, GemmActivation activation)
+    {
+        int j = 0;
+        for (; j + 4 <= count; j += 4)
+        {
+            Vector128<float> v = Vector128.Load(row + j);
+            v = activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(v) : SgemmActivationMath.GeluTanh(v);
+            v.Store(row + j);
+        }
+        for (; j < count; j++)
+            row[j] = activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(row[j]) : SgemmActivationMath.GeluTanh(row[j]);
     }
 
     /// <summary>The last, partial step of 4 k: RNE in C# (as BFCVTN rounds), zero-padded, read only inside A.</summary>
