@@ -45,12 +45,16 @@ internal sealed class ExecutionPlan
         foreach (TensorInfo input in graph.Inputs)
             Slot(input.Name);
 
+        // Every unsupported op is found before anything is built, so one error lists all of them.
+        var missing = graph.Nodes.Where(n => !registry.TryGet(n.Domain, n.OpType, graph.OpsetOf(n.Domain), out _)).ToList();
+        if (missing.Count > 0)
+            throw Unsupported(missing, graph, registry);
+
         var nodes = new List<PlannedNode>(graph.Nodes.Count);
         foreach (GraphNode node in graph.Nodes)
         {
             long opset = graph.OpsetOf(node.Domain);
-            if (!registry.TryGet(node.Domain, node.OpType, opset, out OpFactory factory))
-                throw Unsupported(node, opset, registry);
+            registry.TryGet(node.Domain, node.OpType, opset, out OpFactory factory);
             OpKernel kernel = factory(new OpLoadContext(node, opset, graph.Constants, cpu));
             int[] inputs = node.Inputs.Select(i => i.Length == 0 ? -1 : Slot(i)).ToArray();
             int[] outputs = node.Outputs.Select(o => o.Length == 0 ? -1 : Slot(o)).ToArray();
@@ -65,12 +69,20 @@ internal sealed class ExecutionPlan
         return new ExecutionPlan(nodes.ToArray(), constants, slotOf);
     }
 
-    private static UnsupportedOperatorException Unsupported(GraphNode node, long opset, OpRegistry registry)
+    private static UnsupportedOperatorException Unsupported(List<GraphNode> missing, OnnxGraph graph, OpRegistry registry)
     {
+        GraphNode node = missing[0];
+        long opset = graph.OpsetOf(node.Domain);
         IReadOnlyList<OpRegistration> ranges = registry.RangesOf(node.Domain, node.OpType);
         string reason = ranges.Count == 0
             ? "is not supported by the graviton engine"
             : $"is not supported at this opset by the graviton engine (supported: opsets {string.Join(", ", ranges.Select(r => $"{r.Since}..{r.Until}"))})";
+        var others = missing
+            .GroupBy(n => (n.Domain, n.OpType))
+            .Select(g => $"{g.Key.OpType} ({UnsupportedOperatorException.DisplayDomain(g.Key.Domain)}) × {g.Count()}")
+            .ToList();
+        if (others.Count > 1 || missing.Count > 1)
+            reason += $"; unsupported ops in {graph.Source}: {string.Join(", ", others)}";
         return new UnsupportedOperatorException(node.Name, node.OpType, node.Domain, opset, reason);
     }
 

@@ -1,0 +1,79 @@
+using MlNetGraviton.Models;
+
+namespace MlNetGraviton.Runtime.Tests.Graviton;
+
+/// <summary>Concurrency, repeat runs over pooled buffers, output selection and the session's self-description.</summary>
+public sealed class SessionBehaviourTests(TransformerModelFiles models) : IClassFixture<TransformerModelFiles>
+{
+    [Fact]
+    public void Concurrent_runs_on_one_session_each_get_their_own_answer()
+    {
+        var (config, path) = models.Get(TransformerArchitecture.Roberta, strong: true);
+        using var session = new GravitonSession(path, threads: 2);
+        var cases = Enumerable.Range(0, 6).Select(i => TransformerInputs.Create(config, 1 + i % 3, 5 + 3 * i, seed: 100 + i)).ToArray();
+        var expected = cases.Select(c => OrtReference.Run(path, c)).ToArray();
+        Parallel.For(0, 24, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            int c = i % cases.Length;
+            IReadOnlyDictionary<string, Tensor> actual = session.Run(cases[c]);
+            foreach (var (name, tensor) in expected[c])
+                TensorAssert.Parity(tensor, actual[name], $"run {i} {name}");
+        });
+    }
+
+    [Fact]
+    public void Repeated_runs_with_changing_shapes_reuse_buffers_without_mixing_results()
+    {
+        var (config, path) = models.Get(TransformerArchitecture.Gpt2, strong: true);
+        using var session = new GravitonSession(path, threads: 1);
+        var first = TransformerInputs.Create(config, 2, 9, seed: 3);
+        IReadOnlyDictionary<string, Tensor> kept = session.Run(first);
+        float[] snapshot = kept["logits"].AsSpan<float>().ToArray();
+        foreach (var (b, s) in new[] { (1, 1), (3, 9), (2, 9), (1, 17), (2, 9) })
+        {
+            var inputs = TransformerInputs.Create(config, b, s, seed: b * 10 + s);
+            IReadOnlyDictionary<string, Tensor> actual = session.Run(inputs);
+            foreach (var (name, tensor) in OrtReference.Run(path, inputs))
+                TensorAssert.Parity(tensor, actual[name], $"[{b}, {s}] {name}");
+        }
+        // Outputs handed to the caller are theirs: later runs never write into them.
+        Assert.Equal(snapshot, kept["logits"].AsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public void Selected_outputs_only()
+    {
+        var (config, path) = models.Get(TransformerArchitecture.Bert, strong: true);
+        using var session = new GravitonSession(path, threads: 1);
+        var inputs = TransformerInputs.Create(config, 2, 6, seed: 9);
+        IReadOnlyDictionary<string, Tensor> logits = session.Run(inputs, ["logits"]);
+        Assert.Equal(["logits"], logits.Keys);
+        TensorAssert.Parity(OrtReference.Run(path, inputs)["logits"], logits["logits"], "logits");
+    }
+
+    [Fact]
+    public void Inputs_outputs_and_description_describe_the_graph()
+    {
+        var (_, path) = models.Get(TransformerArchitecture.Bert, strong: false);
+        using var session = new GravitonSession(path, threads: 2);
+        Assert.Equal(["input_ids", "attention_mask", "token_type_ids"], session.Inputs.Select(i => i.Name));
+        Assert.Equal("[batch_size, sequence_length]", session.Inputs[0].FormatDims());
+        Assert.Contains("last_hidden_state", session.Outputs.Select(o => o.Name));
+        Assert.Equal(Precision.Float32, session.ChosenPrecision);
+        Assert.Contains("graviton engine, fp32", session.Description);
+        Assert.Contains("Sgemm_", session.Description);
+        Assert.Contains("intra-op threads 2", session.Description);
+    }
+
+    [Fact]
+    public void Caller_inputs_are_not_modified()
+    {
+        var (config, path) = models.Get(TransformerArchitecture.Bert, strong: true);
+        using var session = new GravitonSession(path, threads: 1);
+        var inputs = TransformerInputs.Create(config, 2, 7, seed: 4);
+        var before = inputs.ToDictionary(kv => kv.Key, kv => kv.Value.AsSpan<long>().ToArray());
+        session.Run(inputs);
+        foreach (var (name, values) in before)
+            Assert.Equal(values, inputs[name].AsSpan<long>().ToArray());
+    }
+}
