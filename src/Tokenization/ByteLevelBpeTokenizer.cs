@@ -104,6 +104,7 @@ public sealed class ByteLevelBpeTokenizer : HuggingFaceTokenizer
 
         var tokens = merged.Length / 2;
         var at = 0;
+        sink.NextSplit();
         for (var t = 0; t < tokens; t++)
         {
             var length = merged[tokens + t];

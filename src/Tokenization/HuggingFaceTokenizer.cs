@@ -134,6 +134,7 @@ public abstract class HuggingFaceTokenizer : Tokenizer
                 EncodeSegment(text, at, start, sink);
             }
 
+            sink.NextSplit(isAdded: true);
             sink.Add(token!.Id, contentStart, contentEnd);
             at = end;
         }

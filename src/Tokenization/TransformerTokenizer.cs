@@ -142,16 +142,25 @@ public sealed class TransformerTokenizer
         }
 
         var hasPair = pair is not null;
-        int n1 = first.Count, n2 = second?.Count ?? 0;
+        var truncating = max != int.MaxValue;
+
+        // HF tokenizes each text only until its pre-tokens hold max tokens (whole pre-tokens, from the truncated
+        // side; not the first text under only_second), and truncation then works on those counts.
+        var (from1, n1) = truncating && options.Truncation != TruncationStrategy.OnlySecond ? Limit(first, max, options.TruncationSide) : (0, first.Count);
+        var (from2, n2) = truncating && second is not null ? Limit(second, max, options.TruncationSide) : (0, second?.Count ?? 0);
         int keep1 = n1, keep2 = n2;
-        if (max != int.MaxValue)
+        if (truncating)
         {
             var budget = Math.Max(0, max - (options.AddSpecialTokens ? _template.AddedCount(hasPair) : 0));
             (keep1, keep2) = Truncate(n1, n2, hasPair, budget, options.Truncation);
         }
 
-        var from1 = options.TruncationSide == TruncationSide.Left ? n1 - keep1 : 0;
-        var from2 = options.TruncationSide == TruncationSide.Left ? n2 - keep2 : 0;
+        if (options.TruncationSide == TruncationSide.Left)
+        {
+            from1 += n1 - keep1;
+            from2 += n2 - keep2;
+        }
+
         var pieces = options.AddSpecialTokens
             ? (hasPair ? _template.Pair : _template.Single)
             : (hasPair ? TemplatePostProcessor.Plain().Pair : TemplatePostProcessor.Plain().Single);
@@ -278,6 +287,56 @@ public sealed class TransformerTokenizer
 
     /// <summary>Text of the ids, as HF's decoder writes it (special tokens left out by default).</summary>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true) => Model.Decode(ids, skipSpecialTokens);
+
+    // The tokens HF's early exit keeps: whole pre-tokens from the truncated side until they hold at least max tokens
+    // (an added token counts but does not end the scan); returns the first kept token and the count.
+    private static (int From, int Count) Limit(TokenSink sink, int max, TruncationSide side)
+    {
+        if (sink.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var total = 0;
+        if (side == TruncationSide.Right)
+        {
+            var t = 0;
+            while (t < sink.Count)
+            {
+                var split = sink.Splits[t];
+                while (t < sink.Count && sink.Splits[t] == split)
+                {
+                    t++;
+                    total++;
+                }
+
+                if (!sink.SplitIsAdded[split] && total >= max)
+                {
+                    break;
+                }
+            }
+
+            return (0, t);
+        }
+
+        var u = sink.Count;
+        while (u > 0)
+        {
+            var split = sink.Splits[u - 1];
+            while (u > 0 && sink.Splits[u - 1] == split)
+            {
+                u--;
+                total++;
+            }
+
+            if (!sink.SplitIsAdded[split] && total >= max)
+            {
+                break;
+            }
+        }
+
+        return (u, sink.Count - u);
+    }
 
     // Hugging Face's truncate_encodings, on the content lengths with the special tokens' room already taken out.
     internal static (int, int) Truncate(int n1, int n2, bool hasPair, int budget, TruncationStrategy strategy)

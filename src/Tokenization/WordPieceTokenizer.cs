@@ -236,6 +236,7 @@ public sealed class WordPieceTokenizer : HuggingFaceTokenizer
     private void WordPiece(WordBuffer word, TokenSink sink)
     {
         var chars = word.Chars.AsSpan(0, word.Length);
+        sink.NextSplit();
         if (word.CodePoints > MaxInputCharsPerWord)
         {
             sink.Add(UnknownTokenId, word.Starts[0], word.Ends[word.Length - 1]);

@@ -7,7 +7,7 @@
 //       in.jsonl: one JSON object a line: {"text": "...", "pair": "..." (optional)}
 //       options:  {"addSpecialTokens": true,
 //                  "truncation": {"maxLength": N, "strategy": "LongestFirst|OnlyFirst|OnlySecond", "direction": "Right|Left"},
-//                  "padding": {"maxLength": N (omit: longest), "direction": "Right|Left"}}
+//                  "padding": {"maxLength": N (omit: longest), "direction": "Right|Left", "padId": N, "padToken": "..."}}
 //       writes one JSON object a line ({"error": message} where the reference refuses the row): ids, typeIds, mask, specialMask, tokens, offsets (UTF-16, each sequence's
 //       offsets into its own text, special tokens [0,0]), sequenceIds, decoded (skipping special tokens) and decodedAll.
 //
@@ -146,16 +146,20 @@ async function encode(name, inputFile, optionsFile) {
   const options = optionsFile ? JSON.parse(fs.readFileSync(optionsFile, 'utf8')) : {};
   const addSpecialTokens = options.addSpecialTokens !== false;
   if (options.truncation) {
-    const { maxLength, ...rest } = options.truncation;
-    tokenizer.setTruncation(maxLength, rest);
+    const { maxLength, direction, ...rest } = options.truncation;
+    tokenizer.setTruncation(maxLength, { ...rest, direction: (direction || 'Right').toLowerCase() });
   }
-  if (options.padding) tokenizer.setPadding(options.padding);
   const rows = fs.readFileSync(inputFile, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
-  const inputs = rows.map((r) => (r.pair === undefined || r.pair === null ? r.text : [r.text, r.pair]));
-  // A row the reference refuses (e.g. only_second truncation that cannot fit) is written as {"error": message}.
-  const encodings = options.padding
-    ? await tokenizer.encodeBatch(inputs, { addSpecialTokens })
-    : await Promise.all(rows.map((r) => tokenizer.encode(r.text, r.pair ?? null, { addSpecialTokens }).catch((e) => ({ error: String(e.message || e) }))));
+    // A row the reference refuses (e.g. only_second truncation that cannot fit) is written as {"error": message}.
+  const encodings = await Promise.all(rows.map((r) => tokenizer.encode(r.text, r.pair ?? null, { addSpecialTokens }).catch((e) => ({ error: String(e.message || e) }))));
+  if (options.padding) {
+    // HF's own Encoding.pad (what batch padding calls), to the longest row or to maxLength.
+    const { maxLength, direction, padId, padToken } = options.padding;
+    const target = maxLength ?? Math.max(...encodings.map((e) => (e.error === undefined ? e.getLength() : 0)));
+    for (const e of encodings) {
+      if (e.error === undefined) e.pad(Math.max(target, e.getLength()), { direction: (direction || 'Right').toLowerCase(), padId, padTypeId: 0, padToken });
+    }
+  }
   const out = [];
   for (let i = 0; i < rows.length; i++) {
     const e = encodings[i];

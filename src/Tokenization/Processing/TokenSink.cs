@@ -15,13 +15,21 @@ internal sealed class TokenSink
     public int[] Ids = new int[64];
     public int[] Starts = new int[64];
     public int[] Ends = new int[64];
+
+    /// <summary>Pre-token (word, piece or added token) each token came from, numbered from 0.</summary>
+    public int[] Splits = new int[64];
     public int Count;
+
+    /// <summary>Number of pre-tokens started; which of them are added tokens.</summary>
+    public int SplitCount;
+    public bool[] SplitIsAdded = new bool[64];
 
     /// <summary>This thread's sink, emptied.</summary>
     public static TokenSink Rent()
     {
         var sink = _shared ??= new TokenSink();
         sink.Count = 0;
+        sink.SplitCount = 0;
         return sink;
     }
 
@@ -30,7 +38,19 @@ internal sealed class TokenSink
     {
         var sink = _second ??= new TokenSink();
         sink.Count = 0;
+        sink.SplitCount = 0;
         return sink;
+    }
+
+    /// <summary>Starts the next pre-token: the tokens added from now on belong to it.</summary>
+    public void NextSplit(bool isAdded = false)
+    {
+        if (SplitCount == SplitIsAdded.Length)
+        {
+            Array.Resize(ref SplitIsAdded, SplitCount * 2);
+        }
+
+        SplitIsAdded[SplitCount++] = isAdded;
     }
 
     public void Add(int id, int start, int end)
@@ -43,6 +63,7 @@ internal sealed class TokenSink
         Ids[Count] = id;
         Starts[Count] = start;
         Ends[Count] = end;
+        Splits[Count] = SplitCount - 1;
         Count++;
     }
 
@@ -54,5 +75,6 @@ internal sealed class TokenSink
         Array.Resize(ref Ids, size);
         Array.Resize(ref Starts, size);
         Array.Resize(ref Ends, size);
+        Array.Resize(ref Splits, size);
     }
 }
