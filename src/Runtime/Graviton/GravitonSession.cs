@@ -31,6 +31,7 @@ public sealed class GravitonSession : IInferenceSession
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         _threads = threads == 0 ? Math.Max(1, Environment.ProcessorCount) : threads;
         _plan = ExecutionPlan.Build(graph, OpRegistry.Standard, cpu);
+        InferredShapes = ShapeInference.Infer(graph);
         Inputs = graph.Inputs;
         Outputs = graph.Outputs;
         string kernel = SgemmKernelName(cpu);
@@ -52,6 +53,9 @@ public sealed class GravitonSession : IInferenceSession
     public string Description { get; }
 
     public int Threads => _threads;
+
+    /// <summary>Load-time shapes (with symbolic dimensions) of the values inference could follow, by value name.</summary>
+    internal IReadOnlyDictionary<string, SymbolicShape> InferredShapes { get; }
 
     public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyCollection<string>? outputNames = null)
     {

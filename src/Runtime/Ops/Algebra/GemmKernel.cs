@@ -70,7 +70,7 @@ internal sealed class GemmKernel(float alpha, float beta, bool transA, bool tran
         Tensor? cInput = context.OptionalInput(2);
         if (constantBias is not null)
         {
-            Sgemm.Run(m, ad, k, packed, y.AsSpan<float>(), n, new SgemmEpilogue { Alpha = alpha, Bias = constantBias }, context.Threads);
+            Sgemm.Run(m, ad, k, packed, y.AsSpan<float>(), n, new SgemmEpilogue { Alpha = alpha, Bias = constantBias }, GemmThreads.For(m, k, n, context.Threads));
             return;
         }
         bool accumulate = false;
@@ -87,6 +87,6 @@ internal sealed class GemmKernel(float alpha, float beta, bool transA, bool tran
                 TensorPrimitives.Multiply(y.AsSpan<float>(), beta, y.AsSpan<float>());
             accumulate = true;
         }
-        Sgemm.Run(m, ad, k, packed, y.AsSpan<float>(), n, new SgemmEpilogue { Alpha = alpha, Accumulate = accumulate }, context.Threads);
+        Sgemm.Run(m, ad, k, packed, y.AsSpan<float>(), n, new SgemmEpilogue { Alpha = alpha, Accumulate = accumulate }, GemmThreads.For(m, k, n, context.Threads));
     }
 }

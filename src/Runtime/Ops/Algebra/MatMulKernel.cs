@@ -50,7 +50,7 @@ internal sealed class MatMulKernel(SgemmPackedB? packedB, long[]? constantBShape
             y.AsSpan<float>().Clear();
             return;
         }
-        Sgemm.Run(m, a.AsSpan<float>(), (int)k, packedB!, y.AsSpan<float>(), (int)n, default, context.Threads);
+        Sgemm.Run(m, a.AsSpan<float>(), (int)k, packedB!, y.AsSpan<float>(), (int)n, default, GemmThreads.For(m, k, n, context.Threads));
     }
 
     private static void RunGeneral(OpContext context, Tensor a, Tensor b)
@@ -98,7 +98,7 @@ internal sealed class MatMulKernel(SgemmPackedB? packedB, long[]? constantBShape
                     ? shared ??= Sgemm.PackB(bd.Slice((int)bo, (int)bMatrix), (int)k, (int)n)
                     : Sgemm.PackB(bd.Slice((int)bo, (int)bMatrix), (int)k, (int)n);
                 Sgemm.Run((int)m, ad.Slice((int)ao, (int)aMatrix), (int)k, packed, yd.Slice((int)(batchIndex * yMatrix), (int)yMatrix), (int)n,
-                    default, context.Threads);
+                    default, GemmThreads.For(m, k, n, context.Threads));
             }
         }
     }
