@@ -174,11 +174,12 @@ async function encode(name, inputFile, optionsFile) {
       return [map[s], map[t]];
     });
     const ids = e.getIds();
-    const content = ids.filter((_, k) => e.getAttentionMask()[k] === 1);
+    const mask = e.getAttentionMask();
+    const content = ids.filter((_, k) => mask[k] === 1);
     out.push(JSON.stringify({
       ids,
       typeIds: e.getTypeIds(),
-      mask: e.getAttentionMask(),
+      mask,
       specialMask: e.getSpecialTokensMask(),
       tokens: e.getTokens(),
       offsets,
