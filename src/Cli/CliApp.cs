@@ -25,6 +25,9 @@ internal static class CliApp
                                             ONNX Runtime's transformers benchmark for our engine, ORT and ML.NET side by side
           bench gemm [--m M --k K --n N] [--precision fp32|int8|bf16] [--threads T]... [--runs R] [--seconds S]
                                             one GEMM: our kernels vs ONNX Runtime's MatMul vs the measured FMA peak
+          tokenize --tokenizer bert-base-uncased|bert-base-cased|roberta-base|gpt2|FILE.json|vocab.txt [--vocab DIR] [--no-special-tokens]
+                   [--max-tokens N] [--jsonl] [--input FILE|-] [--output FILE]
+                                            one JSON line per input line: ids, tokens, offsets (Unicode code points)
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -44,6 +47,7 @@ internal static class CliApp
                 "cpu" => CpuCommand.Run(rest, stdout),
                 "models" => ModelsCommand.Run(rest, stdout),
                 "infer" => InferCommand.Run(rest, stdout),
+                "tokenize" => TokenizeCommand.Run(rest, stdout, stderr),
                 "embed" => EmbedCommand.Run(rest, stdout, stderr),
                 "bench" => BenchCommand.Run(rest, stdout, stderr),
                 _ => throw new UsageException($"unknown command '{command}'"),

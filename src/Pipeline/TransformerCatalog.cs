@@ -10,7 +10,8 @@ namespace MlNetGraviton.Pipeline;
 public static class TransformerCatalog
 {
     /// <summary>
-    /// BERT WordPiece tokens of <paramref name="inputColumn"/> (<c>[CLS] text [SEP]</c>, at most <paramref name="maxTokens"/>)
+    /// BERT WordPiece tokens of <paramref name="inputColumn"/>, exact to Hugging Face's BertTokenizerFast
+    /// (<c>[CLS] text [SEP]</c>, at most <paramref name="maxTokens"/>)
     /// into <c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c> (variable-size Int64 vectors, names prefixed by <paramref name="outputPrefix"/>).
     /// </summary>
     public static TokenizeEstimator TokenizeForBert(
@@ -36,6 +37,18 @@ public static class TransformerCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new TokenizeEstimator(TransformerTokenizer.CreateGpt2(maxTokens), inputColumn, outputPrefix);
+    }
+
+    /// <summary>
+    /// Tokens of <paramref name="inputColumn"/> by any <see cref="TransformerTokenizer"/> (e.g. one loaded with
+    /// <see cref="TransformerTokenizer.FromTokenizerJson"/>): special tokens, truncation to its MaxTokens.
+    /// </summary>
+    public static TokenizeEstimator Tokenize(
+        this TransformsCatalog.TextTransforms catalog, string inputColumn, TransformerTokenizer tokenizer, string outputPrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return new TokenizeEstimator(tokenizer, inputColumn, outputPrefix);
     }
 
     /// <summary>
