@@ -189,6 +189,14 @@ public sealed class WordPieceTokenizer : HuggingFaceTokenizer
             return;
         }
 
+        if (cp < 0x80)
+        {
+            // ASCII: only A-Z map (to a-z) in the lower-casing modes; skip the table lookup.
+            var lower = cp | 0x20;
+            Emit(lower, BertCharTable.Flags(lower), start, end, word, sink);
+            return;
+        }
+
         var mapped = _mapFlag switch
         {
             BertCharTable.MapsUncased => BertCharTable.MappedUncased(cp),

@@ -7,10 +7,12 @@ namespace MlNetGraviton.Tokenization.Processing;
 internal sealed class AddedTokenMatcher
 {
     private readonly AddedToken[] _tokens;
+    private readonly System.Buffers.SearchValues<char> _firstChars;
 
     public AddedTokenMatcher(IEnumerable<AddedToken> tokens)
     {
         _tokens = tokens.Where(t => t.Content.Length > 0).OrderByDescending(t => t.Content.Length).ToArray();
+        _firstChars = System.Buffers.SearchValues.Create(_tokens.Select(t => t.Content[0]).Distinct().ToArray());
     }
 
     public bool IsEmpty => _tokens.Length == 0;
@@ -24,30 +26,42 @@ internal sealed class AddedTokenMatcher
     {
         start = end = contentStart = contentEnd = -1;
         token = null;
-        var best = int.MaxValue;
-        foreach (var candidate in _tokens)
-        {
-            var at = from;
-            while (at < text.Length)
-            {
-                var found = text.IndexOf(candidate.Content, at, StringComparison.Ordinal);
-                if (found < 0 || found >= best)
-                {
-                    break;
-                }
+        var best = -1;
 
-                var stop = found + candidate.Content.Length;
-                if (candidate.SingleWord && ((found > 0 && IsWordChar(text[found - 1])) || (stop < text.Length && IsWordChar(text[stop]))))
+        // One vectorized scan for the tokens' first characters; at each candidate the longest token that matches wins.
+        for (var at = from; at < text.Length;)
+        {
+            var hit = text.AsSpan(at).IndexOfAny(_firstChars);
+            if (hit < 0)
+            {
+                break;
+            }
+
+            at += hit;
+            foreach (var candidate in _tokens)
+            {
+                if (candidate.Content[0] != text[at] || !text.AsSpan(at).StartsWith(candidate.Content, StringComparison.Ordinal))
                 {
-                    at = found + 1;
                     continue;
                 }
 
-                // Longest first within the same start: tokens are sorted by length, so the first found at an index wins.
-                best = found;
+                var stop = at + candidate.Content.Length;
+                if (candidate.SingleWord && ((at > 0 && IsWordChar(text[at - 1])) || (stop < text.Length && IsWordChar(text[stop]))))
+                {
+                    continue;
+                }
+
                 token = candidate;
+                best = at;
                 break;
             }
+
+            if (token is not null)
+            {
+                break;
+            }
+
+            at++;
         }
 
         if (token is null)
