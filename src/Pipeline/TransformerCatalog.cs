@@ -12,31 +12,32 @@ public static class TransformerCatalog
     /// <summary>
     /// BERT WordPiece tokens of <paramref name="inputColumn"/>, exact to Hugging Face's BertTokenizerFast
     /// (<c>[CLS] text [SEP]</c>, at most <paramref name="maxTokens"/>)
-    /// into <c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c> (variable-size Int64 vectors, names prefixed by <paramref name="outputPrefix"/>).
+    /// into <c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c> (variable-size Int64 vectors, names prefixed by <paramref name="outputPrefix"/>; with <paramref name="fixedLength"/>,
+    /// vectors of exactly <paramref name="maxTokens"/> padded on the right with the pad id and attention mask 0).
     /// </summary>
     public static TokenizeEstimator TokenizeForBert(
         this TransformsCatalog.TextTransforms catalog, string inputColumn, string vocabFile,
-        int maxTokens = 128, bool lowerCase = true, string outputPrefix = "")
+        int maxTokens = 128, bool lowerCase = true, string outputPrefix = "", bool fixedLength = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new TokenizeEstimator(TransformerTokenizer.CreateBert(vocabFile, lowerCase, maxTokens), inputColumn, outputPrefix);
+        return new TokenizeEstimator(TransformerTokenizer.CreateBert(vocabFile, lowerCase, maxTokens), inputColumn, outputPrefix, fixedLength);
     }
 
     /// <summary>RoBERTa byte-level BPE tokens (<c>&lt;s&gt; text &lt;/s&gt;</c>) from fairseq's encoder.json, vocab.bpe and dict.txt.</summary>
     public static TokenizeEstimator TokenizeForRoberta(
         this TransformsCatalog.TextTransforms catalog, string inputColumn, string encoderJson, string vocabBpe, string dictTxt,
-        int maxTokens = 128, string outputPrefix = "")
+        int maxTokens = 128, string outputPrefix = "", bool fixedLength = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new TokenizeEstimator(TransformerTokenizer.CreateRoberta(encoderJson, vocabBpe, dictTxt, maxTokens), inputColumn, outputPrefix);
+        return new TokenizeEstimator(TransformerTokenizer.CreateRoberta(encoderJson, vocabBpe, dictTxt, maxTokens), inputColumn, outputPrefix, fixedLength);
     }
 
     /// <summary>GPT-2 byte-level BPE tokens (no special tokens).</summary>
     public static TokenizeEstimator TokenizeForGpt2(
-        this TransformsCatalog.TextTransforms catalog, string inputColumn, int maxTokens = 128, string outputPrefix = "")
+        this TransformsCatalog.TextTransforms catalog, string inputColumn, int maxTokens = 128, string outputPrefix = "", bool fixedLength = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new TokenizeEstimator(TransformerTokenizer.CreateGpt2(maxTokens), inputColumn, outputPrefix);
+        return new TokenizeEstimator(TransformerTokenizer.CreateGpt2(maxTokens), inputColumn, outputPrefix, fixedLength);
     }
 
     /// <summary>
@@ -44,11 +45,12 @@ public static class TransformerCatalog
     /// <see cref="TransformerTokenizer.FromTokenizerJson"/>): special tokens, truncation to its MaxTokens.
     /// </summary>
     public static TokenizeEstimator Tokenize(
-        this TransformsCatalog.TextTransforms catalog, string inputColumn, TransformerTokenizer tokenizer, string outputPrefix = "")
+        this TransformsCatalog.TextTransforms catalog, string inputColumn, TransformerTokenizer tokenizer, string outputPrefix = "",
+        bool fixedLength = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(tokenizer);
-        return new TokenizeEstimator(tokenizer, inputColumn, outputPrefix);
+        return new TokenizeEstimator(tokenizer, inputColumn, outputPrefix, fixedLength);
     }
 
     /// <summary>

@@ -9,9 +9,11 @@ public sealed class TokenizeEstimator : IEstimator<TokenizeTransformer>
     private readonly TransformerTokenizer _tokenizer;
     private readonly string _inputColumn;
     private readonly string _outputPrefix;
+    private readonly bool _fixedLength;
 
-    internal TokenizeEstimator(TransformerTokenizer tokenizer, string inputColumn, string outputPrefix)
+    internal TokenizeEstimator(TransformerTokenizer tokenizer, string inputColumn, string outputPrefix, bool fixedLength)
     {
+        _fixedLength = fixedLength;
         ArgumentException.ThrowIfNullOrEmpty(inputColumn);
         ArgumentNullException.ThrowIfNull(outputPrefix);
         _tokenizer = tokenizer;
@@ -23,13 +25,13 @@ public sealed class TokenizeEstimator : IEstimator<TokenizeTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         ColumnChecks.RequireText(input.Schema, _inputColumn);
-        return new TokenizeTransformer(_tokenizer, _inputColumn, _outputPrefix);
+        return new TokenizeTransformer(_tokenizer, _inputColumn, _outputPrefix, _fixedLength);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         ColumnChecks.RequireText(inputSchema, _inputColumn);
-        return ColumnChecks.WithAddedColumns(inputSchema, TokenizeMapping.OutputColumns(_outputPrefix));
+        return ColumnChecks.WithAddedColumns(inputSchema, TokenizeMapping.OutputColumns(_outputPrefix, _fixedLength ? _tokenizer.MaxTokens : 0));
     }
 }
