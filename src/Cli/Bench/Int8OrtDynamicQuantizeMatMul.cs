@@ -10,46 +10,14 @@ namespace MlNetGraviton.Cli.Bench;
 /// per-column scales and zero points 0), built in memory, all graph optimizations, the same intra-op thread count;
 /// it quantizes A on every run, like ours.
 /// </summary>
-internal sealed class Int8OrtDynamicQuantizeMatMul : IGemmBenchEngine
+internal sealed class Int8OrtDynamicQuantizeMatMul : OrtGemmSession
 {
-    private readonly InferenceSession _session;
-    private readonly OrtValue _input;
-    private readonly OrtValue _output;
-    private readonly RunOptions _runOptions = new();
-    private readonly string[] _inputNames = ["A"];
-    private readonly string[] _outputNames = ["C"];
-    private readonly OrtValue[] _inputs;
-    private readonly OrtValue[] _outputs;
-
     public Int8OrtDynamicQuantizeMatMul(GemmShape shape, int threads, float[] a, sbyte[] b, float[] bScales)
+        : base(shape, threads, a, BuildModel(shape, b, bScales))
     {
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        };
-        _session = new InferenceSession(BuildModel(shape, b, bScales), options);
-        _input = OrtValue.CreateTensorValueFromMemory(a, [shape.M, shape.K]);
-        _output = OrtValue.CreateTensorValueFromMemory(new float[shape.M * shape.N], [shape.M, shape.N]);
-        _inputs = [_input];
-        _outputs = [_output];
     }
 
-    public string Name => "ort";
-
-    public string Detail => $"DynamicQuantizeMatMul, ONNX Runtime {OrtEnv.Instance().GetVersionString()}";
-
-    public void Run() => _session.Run(_runOptions, _inputNames, _inputs, _outputNames, _outputs);
-
-    public void Dispose()
-    {
-        _input.Dispose();
-        _output.Dispose();
-        _runOptions.Dispose();
-        _session.Dispose();
-    }
+    public override string Detail => $"DynamicQuantizeMatMul, ONNX Runtime {OrtEnv.Instance().GetVersionString()}";
 
     /// <summary>The model bytes: input A [M, K] float, initializers B [K, N] s8, b_scale [N], b_zero_point [N], output C.</summary>
     public static byte[] BuildModel(GemmShape shape, sbyte[] b, float[] bScales)
@@ -71,21 +39,5 @@ internal sealed class Int8OrtDynamicQuantizeMatMul : IGemmBenchEngine
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
         return model.ToByteArray();
-    }
-
-    private static TensorProto Tensor(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> raw, params int[] dims)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
-        foreach (int d in dims)
-            tensor.Dims.Add(d);
-        return tensor;
-    }
-
-    private static ValueInfoProto Value(string name, int rows, int cols)
-    {
-        var tensor = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = new TensorShapeProto() };
-        tensor.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = rows });
-        tensor.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = cols });
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
     }
 }
