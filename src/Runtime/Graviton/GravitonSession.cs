@@ -21,14 +21,15 @@ public sealed class GravitonSession : IInferenceSession
 
     /// <summary>Loads <paramref name="modelPath"/> for fp32 execution on <paramref name="threads"/> intra-op threads (0: one per core).</summary>
     public GravitonSession(string modelPath, int threads = 0)
-        : this(OnnxGraphLoader.Load(modelPath), threads, CpuFeatures.Current, precisionNote: "")
+        : this(OnnxGraphLoader.Load(modelPath), threads, CpuFeatures.Current, Precision.Float32, precisionNote: "")
     {
     }
 
-    internal GravitonSession(OnnxGraph graph, int threads, CpuFeatures cpu, string precisionNote)
+    internal GravitonSession(OnnxGraph graph, int threads, CpuFeatures cpu, Precision precision, string precisionNote)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        ChosenPrecision = precision;
         _threads = threads == 0 ? Math.Max(1, Environment.ProcessorCount) : threads;
         _plan = ExecutionPlan.Build(graph, OpRegistry.Standard, cpu);
         InferredShapes = ShapeInference.Infer(graph);
@@ -36,19 +37,19 @@ public sealed class GravitonSession : IInferenceSession
         Outputs = graph.Outputs;
         string kernel = SgemmKernelName(cpu);
         Description = string.Create(CultureInfo.InvariantCulture,
-            $"graviton engine, fp32{(precisionNote.Length > 0 ? $" ({precisionNote})" : "")}, SGEMM {kernel}, " +
+            $"graviton engine, {PrecisionName(precision)}{(precisionNote.Length > 0 ? $" ({precisionNote})" : "")}, SGEMM {kernel}, " +
             $"{_plan.NodeCount} nodes, intra-op threads {_threads}");
     }
 
     /// <summary>Loads a model held in memory (it cannot use external data).</summary>
     public static GravitonSession FromBytes(ReadOnlySpan<byte> model, int threads = 0) =>
-        new(OnnxGraphLoader.Load(model), threads, CpuFeatures.Current, precisionNote: "");
+        new(OnnxGraphLoader.Load(model), threads, CpuFeatures.Current, Precision.Float32, precisionNote: "");
 
     public IReadOnlyList<TensorInfo> Inputs { get; }
 
     public IReadOnlyList<TensorInfo> Outputs { get; }
 
-    public Precision ChosenPrecision => Precision.Float32;
+    public Precision ChosenPrecision { get; }
 
     public string Description { get; }
 
@@ -66,6 +67,13 @@ public sealed class GravitonSession : IInferenceSession
     }
 
     public void Dispose() => _disposed = true;
+
+    private static string PrecisionName(Precision p) => p switch
+    {
+        Precision.Int8 => "int8",
+        Precision.BFloat16 => "bf16",
+        _ => "fp32",
+    };
 
     private static string SgemmKernelName(CpuFeatures cpu)
     {

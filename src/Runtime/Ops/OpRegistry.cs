@@ -11,7 +11,8 @@ internal sealed class OpRegistry
 
     private readonly Dictionary<(string Domain, string OpType), List<OpRegistration>> _entries = [];
 
-    public static OpRegistry Standard { get; } = StandardOps.Create();
+    public static OpRegistry Standard { get; } =
+        Fused.FusedOps.Register(Quantized.QuantizedOps.Register(Contrib.ContribOps.Register(StandardOps.Create())));
 
     /// <summary>Registers <paramref name="factory"/> for opsets <paramref name="since"/>..<paramref name="until"/> (inclusive).</summary>
     public OpRegistry Add(string domain, string opType, int since, int until, OpFactory factory)

@@ -64,7 +64,7 @@ public static class InferenceSessionFactory
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "unknown precision"),
         };
         // Kernels are picked for the CPU this process runs on; a described CPU (tests) only shapes the precision decision.
-        return new GravitonSession(Graph.OnnxGraphLoader.Load(modelPath), options.Threads, CpuFeatures.Current, note);
+        return new GravitonSession(Graph.OnnxGraphLoader.Load(modelPath), options.Threads, CpuFeatures.Current, Precision.Float32, note);
     }
 
     private static string DescribeBf16(CpuFeatures cpu) =>
