@@ -28,6 +28,8 @@ internal static class CliApp
           tokenize --tokenizer bert-base-uncased|bert-base-cased|roberta-base|gpt2|FILE.json|vocab.txt [--vocab DIR] [--no-special-tokens]
                    [--max-tokens N] [--jsonl] [--input FILE|-] [--output FILE]
                                             one JSON line per input line: ids, tokens, offsets (Unicode code points)
+          conformance [--op NAME] [--data DIR] [--verbose] [--threads N]
+                                            ONNX's backend node tests (Debian libonnx-testdata) on the graviton engine
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -50,6 +52,7 @@ internal static class CliApp
                 "tokenize" => TokenizeCommand.Run(rest, stdout, stderr),
                 "embed" => EmbedCommand.Run(rest, stdout, stderr),
                 "bench" => BenchCommand.Run(rest, stdout, stderr),
+                "conformance" => ConformanceCommand.Run(rest, stdout),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }
