@@ -75,10 +75,10 @@ internal readonly struct EqualOp<T> : IBinaryOp<T, bool> where T : IEquatable<T>
     public static bool Apply(T x, T y) => x.Equals(y);
 }
 
-/// <summary>Float equality compares values (-0 == 0, NaN != NaN), not bit patterns.</summary>
-internal readonly struct EqualFloatOp : IBinaryOp<float, bool>
+/// <summary>Number equality compares values (-0 == 0, NaN != NaN), not bit patterns.</summary>
+internal readonly struct EqualNumberOp<T> : IBinaryOp<T, bool> where T : INumber<T>
 {
-    public static bool Apply(float x, float y) => x == y;
+    public static bool Apply(T x, T y) => x == y;
 }
 
 internal readonly struct LessOp<T> : IBinaryOp<T, bool> where T : INumber<T>
