@@ -22,6 +22,22 @@ if [ "${MLNETGRAVITON_ARM64:-1}" != 0 ]; then
   bash scripts/arm64/setup.sh || echo "   arm64 setup failed: see above"
 fi
 
+# --- ONNX node tests (Debian libonnx-testdata) -------------------------------------------------------
+# The Runtime tests run ONNX's own backend node tests on the graviton engine (one xunit case per test whose ops the
+# engine supports); `mlnetgraviton conformance` prints the per-op table. Without the package those tests fail and say so.
+echo "== ONNX node tests (libonnx-testdata)"
+if [ -z "${MLNETGRAVITON_ONNX_TESTDATA:-}" ] && [ ! -d /usr/share/libonnx-testdata/data/node ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (export DEBIAN_FRONTEND=noninteractive
+     apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends libonnx-testdata >/dev/null 2>&1 ||
+       { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends libonnx-testdata >/dev/null 2>&1; }) ||
+      echo "   apt-get install libonnx-testdata failed: the conformance tests will report the missing data"
+  else
+    echo "   not root or no apt-get: install libonnx-testdata (or set MLNETGRAVITON_ONNX_TESTDATA); the conformance tests will fail without it"
+  fi
+fi
+# --- end ONNX node tests ------------------------------------------------------------------------------
+
 # --- tokenizer reference (npm) ------------------------------------------------------------------------
 # The Tokenization tests take expected ids from Hugging Face's tokenizers (npm package "tokenizers", the Rust
 # library's Node binding), pinned by tools/tokenizer-reference/package-lock.json. Without it they fail and say so.
