@@ -28,6 +28,8 @@ internal static class CliApp
           tokenize --tokenizer bert-base-uncased|bert-base-cased|roberta-base|gpt2|FILE.json|vocab.txt [--vocab DIR] [--no-special-tokens]
                    [--max-tokens N] [--jsonl] [--input FILE|-] [--output FILE]
                                             one JSON line per input line: ids, tokens, offsets (Unicode code points)
+          quantize IN.onnx OUT.onnx [--per-channel]
+                                            dynamic int8 quantization in ONNX Runtime's format (s8 weights, u8 activations per run)
           conformance [--op NAME] [--data DIR] [--verbose] [--threads N]
                                             ONNX's backend node tests (Debian libonnx-testdata) on the graviton engine
         """;
@@ -53,6 +55,7 @@ internal static class CliApp
                 "embed" => EmbedCommand.Run(rest, stdout, stderr),
                 "bench" => BenchCommand.Run(rest, stdout, stderr),
                 "conformance" => ConformanceCommand.Run(rest, stdout),
+                "quantize" => QuantizeCommand.Run(rest, stdout),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }

@@ -1,0 +1,11 @@
+namespace MlNetGraviton.Runtime.Quantization;
+
+/// <summary>Options of <see cref="DynamicQuantizer"/>; the defaults are ONNX Runtime's quantize_dynamic defaults.</summary>
+public sealed class DynamicQuantizationOptions
+{
+    /// <summary>One scale per output column of each weight instead of one per weight (ORT's per_channel; default off).</summary>
+    public bool PerChannel { get; init; }
+
+    /// <summary>Names of MatMul nodes to leave in float32 (ORT's nodes_to_exclude).</summary>
+    public IReadOnlyCollection<string> NodesToExclude { get; init; } = [];
+}
