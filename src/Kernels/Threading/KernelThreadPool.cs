@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -8,6 +9,11 @@ namespace MlNetGraviton.Kernels.Threading;
 /// through an atomic counter to the caller thread plus up to threads − 1 workers; it allocates nothing once the
 /// workers exist. Calls from different threads are serialized; a call made from inside a running task runs inline.
 /// </summary>
+/// <remarks>
+/// A worker that finishes spins for <see cref="SpinMicroseconds"/> watching for the next job before it blocks: a
+/// transformer runs GEMMs back to back, and waking a blocked thread costs tens of microseconds (more in a VM),
+/// which is several percent of a millisecond-sized GEMM. ORT's pool spins the same way.
+/// </remarks>
 public sealed unsafe class KernelThreadPool
 {
     /// <summary>The process-wide pool the kernels use.</summary>
@@ -28,6 +34,30 @@ public sealed unsafe class KernelThreadPool
     private int _pendingWorkers;
     private ExceptionDispatchInfo? _error;
 
+    // The published job: sequence number << JobShift | number of workers taking part. One 64-bit word, so a worker
+    // never pairs one job's sequence with another job's worker count.
+    private long _job;
+    private const int JobShift = 20;
+    private const long JobWorkersMask = (1L << JobShift) - 1;
+
+    /// <summary>How long an idle worker watches for the next job before it blocks.</summary>
+    public const int SpinMicroseconds = 100;
+
+    private readonly int _threadLimit;
+
+    /// <summary>A pool whose calls use at most <see cref="MaxThreads"/> threads.</summary>
+    public KernelThreadPool()
+        : this(MaxThreads)
+    {
+    }
+
+    /// <summary>A pool capped at <paramref name="threadLimit"/> threads (tests use more workers than cores).</summary>
+    internal KernelThreadPool(int threadLimit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadLimit, 1);
+        _threadLimit = threadLimit;
+    }
+
     /// <summary>The most threads a call can use: the logical processor count.</summary>
     public static int MaxThreads => Environment.ProcessorCount;
 
@@ -43,7 +73,7 @@ public sealed unsafe class KernelThreadPool
         where T : struct, ITileTask
     {
         ArgumentOutOfRangeException.ThrowIfNegative(taskCount);
-        int useThreads = Math.Min(Math.Min(threads, taskCount), MaxThreads);
+        int useThreads = Math.Min(Math.Min(threads, taskCount), _threadLimit);
         if (useThreads <= 1 || t_insideFor)
         {
             for (int i = 0; i < taskCount; i++)
@@ -62,10 +92,17 @@ public sealed unsafe class KernelThreadPool
                 _taskCount = taskCount;
                 _nextTask = 0;
                 _error = null;
-                _pendingWorkers = useThreads - 1;
+                int helpers = useThreads - 1;
+                _pendingWorkers = helpers;
                 _done.Reset();
-                for (int w = 0; w < useThreads - 1; w++)
-                    _workers[w].Start.Release();
+                // Exchange is a full fence: the job's fields above are visible before the new job word.
+                Interlocked.Exchange(ref _job, ((_job >> JobShift) + 1) << JobShift | (long)helpers);
+                for (int w = 0; w < helpers; w++)
+                {
+                    Worker worker = _workers[w];
+                    if (Interlocked.Exchange(ref worker.Sleeping, 0) == 1)
+                        worker.Start.Release();
+                }
 
                 t_insideFor = true;
                 try
@@ -113,33 +150,65 @@ public sealed unsafe class KernelThreadPool
         var grown = new Worker[count];
         Array.Copy(_workers, grown, _workers.Length);
         for (int w = _workers.Length; w < count; w++)
-            grown[w] = new Worker(this, w);
+            grown[w] = new Worker(this, w, Volatile.Read(ref _job));
         Volatile.Write(ref _workers, grown);
     }
 
-    private void WorkerLoop(Worker self)
+    private void WorkerLoop(Worker self, long seen)
     {
         t_insideFor = true; // a task that calls For from a worker runs its inner loop inline
         while (true)
         {
-            self.Start.Wait();
+            long job = WaitForJob(self, seen);
+            seen = job;
+            if (self.Index >= (int)(job & JobWorkersMask))
+                continue; // a job for fewer workers: not ours
             Drain();
             if (Interlocked.Decrement(ref _pendingWorkers) == 0)
                 _done.Set();
         }
     }
 
+    /// <summary>Spins until the job word moves past <paramref name="seen"/>, then blocks on the worker's semaphore.</summary>
+    private long WaitForJob(Worker self, long seen)
+    {
+        long deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+        long job;
+        do
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                if ((job = Volatile.Read(ref _job)) != seen)
+                    return job;
+                Thread.SpinWait(8);
+            }
+        }
+        while (Stopwatch.GetTimestamp() < deadline);
+
+        // Announce the sleep (a full fence), then look once more: the caller wakes only workers it sees asleep.
+        Interlocked.Exchange(ref self.Sleeping, 1);
+        if ((job = Volatile.Read(ref _job)) != seen && Interlocked.Exchange(ref self.Sleeping, 0) == 1)
+            return job; // took the job back before the caller saw us asleep: nothing to consume
+        self.Start.Wait(); // the caller cleared Sleeping and released (or will release) the semaphore for a job
+        return Volatile.Read(ref _job);
+    }
+
     private sealed class Worker
     {
-        public Worker(KernelThreadPool pool, int index)
+        public int Sleeping;
+
+        public Worker(KernelThreadPool pool, int index, long seenJob)
         {
-            var thread = new Thread(() => pool.WorkerLoop(this))
+            Index = index;
+            var thread = new Thread(() => pool.WorkerLoop(this, seenJob))
             {
                 IsBackground = true,
                 Name = $"MlNetGraviton kernel worker {index + 1}",
             };
             thread.Start();
         }
+
+        public int Index { get; }
 
         public SemaphoreSlim Start { get; } = new(0);
     }

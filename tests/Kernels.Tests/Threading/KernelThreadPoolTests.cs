@@ -139,10 +139,49 @@ public sealed unsafe class KernelThreadPoolTests
     }
 
     [Fact]
+    public void Workers_that_went_to_sleep_wake_for_the_next_job()
+    {
+        // A private pool with more workers than this machine has cores, so jobs that use only some of them leave
+        // the others spinning or asleep; pauses longer than the spin window make every worker block in between.
+        var pool = new KernelThreadPool(threadLimit: 4);
+        int[] threadCounts = [4, 2, 3, 1, 4, 2, 4];
+        int[] counts = new int[97];
+        fixed (int* p = counts)
+        {
+            for (int round = 0; round < 4 * threadCounts.Length; round++)
+            {
+                if (round % 2 == 0)
+                    Thread.Sleep(TimeSpan.FromMicroseconds(5 * KernelThreadPool.SpinMicroseconds));
+                var task = new CountingTask { Counts = p };
+                pool.For(ref task, counts.Length, threadCounts[round % threadCounts.Length]);
+            }
+        }
+        Assert.All(counts, n => Assert.Equal(4 * threadCounts.Length, n));
+        Assert.Equal(3, pool.WorkerCount);
+    }
+
+    [Fact]
+    public void Back_to_back_jobs_with_changing_thread_counts_run_every_index_once()
+    {
+        var pool = new KernelThreadPool(threadLimit: 4);
+        int[] counts = new int[13];
+        fixed (int* p = counts)
+        {
+            for (int round = 0; round < 3000; round++)
+            {
+                var task = new CountingTask { Counts = p };
+                pool.For(ref task, counts.Length, 2 + round % 3);
+            }
+        }
+        Assert.All(counts, n => Assert.Equal(3000, n));
+    }
+
+    [Fact]
     public void Bad_arguments_throw()
     {
         var task = new CountingTask();
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => KernelThreadPool.Shared.For(ref task, -1, 2));
         Assert.Equal("taskCount", e.ParamName);
+        Assert.Equal("threadLimit", Assert.Throws<ArgumentOutOfRangeException>(() => new KernelThreadPool(threadLimit: 0)).ParamName);
     }
 }

@@ -9,12 +9,15 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// </summary>
 public static unsafe class Sgemm
 {
-    /// <summary>Largest K block: a 16-column panel block is then 16 KiB, half of a typical L1.</summary>
+    /// <summary>Largest K block: a 16-column panel block is then 16 KiB, half of a typical L1, where it stays while
+    /// every row strip of the task passes over it.</summary>
     public const int MaxKBlock = 256;
 
-    // A task's B block (128 columns × one K block = 128 KiB) stays in L2 while its row strips pass over it (MLAS: 128 × 256).
-    private const int TargetRowsPerTask = 72;
-    private const int TargetColumnsPerTask = 128;
+    // A task's rows of A, copied per K block (≤ 192 × 256 floats = 192 KiB), stay in L2 while B panels pass through L1.
+    internal const int MaxRowsPerTask = 192;
+
+    // With several threads, this many tasks per thread let the atomic hand-out even out a core slowed by other work.
+    private const int TasksPerThread = 2;
 
     /// <summary>
     /// Packs B for the micro-kernel <paramref name="cpu"/> (default <see cref="CpuFeatures.Current"/>, which honours the
@@ -91,13 +94,7 @@ public static unsafe class Sgemm
             return;
 
         int mr = SgemmKernelInfo.Mr(b.Kernel);
-        int rowsPerTask = (TargetRowsPerTask + mr - 1) / mr * mr;
-        int panelsPerTask = Math.Max(1, TargetColumnsPerTask / b.PanelWidth);
-        int rowTasks = (m + rowsPerTask - 1) / rowsPerTask;
-        // Enough tasks that the atomic hand-out can even out a slow (shared) core: aim for 4 per thread.
-        while (threads > 1 && panelsPerTask > 1 && rowTasks * ((b.Panels + panelsPerTask - 1) / panelsPerTask) < 4 * threads)
-            panelsPerTask = (panelsPerTask + 1) / 2;
-        int columnTasks = (b.Panels + panelsPerTask - 1) / panelsPerTask;
+        (int rowsPerTask, int rowTasks, int panelsPerTask, int columnTasks) = Partition(m, mr, b.Panels, threads);
 
         fixed (float* pa = a)
         fixed (float* pc = c)
@@ -130,6 +127,24 @@ public static unsafe class Sgemm
             };
             KernelThreadPool.Shared.For(ref task, rowTasks * columnTasks, threads);
         }
+    }
+
+    /// <summary>
+    /// Cuts C into rowTasks × columnTasks tasks. Rows are split only beyond <see cref="MaxRowsPerTask"/>; threads are
+    /// spread over B's panels first, so each core streams its own columns of B and copies A once per task.
+    /// </summary>
+    internal static (int RowsPerTask, int RowTasks, int PanelsPerTask, int ColumnTasks) Partition(int m, int mr, int panels, int threads)
+    {
+        int rowTasks = (m + MaxRowsPerTask - 1) / MaxRowsPerTask;
+        int wanted = threads == 1 ? 1 : TasksPerThread * threads;
+        if (rowTasks * panels < wanted)
+            rowTasks = Math.Min((m + mr - 1) / mr, (wanted + panels - 1) / panels); // few panels: split rows too
+        int rowsPerTask = ((m + rowTasks - 1) / rowTasks + mr - 1) / mr * mr;
+        rowTasks = (m + rowsPerTask - 1) / rowsPerTask;
+        int columnTasks = Math.Clamp((wanted + rowTasks - 1) / rowTasks, 1, panels);
+        int panelsPerTask = (panels + columnTasks - 1) / columnTasks;
+        columnTasks = (panels + panelsPerTask - 1) / panelsPerTask;
+        return (rowsPerTask, rowTasks, panelsPerTask, columnTasks);
     }
 
     /// <summary>

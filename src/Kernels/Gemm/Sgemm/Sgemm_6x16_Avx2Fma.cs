@@ -25,6 +25,14 @@ internal static unsafe partial class SgemmKernels
         float* a4 = rows > 4 ? a3 + lda : a3;
         float* a5 = rows > 5 ? a4 + lda : a4;
 
+        // The C tile is read (partial sums) and written after the K loop; with a large ldc its rows share L1 sets and
+        // live in L2/L3, so start fetching them now and the epilogue does not stall on 12 cache misses.
+        for (int r = 0; r < rows; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + 15);
+        }
+
         Vector256<float> c00 = Vector256<float>.Zero, c01 = Vector256<float>.Zero;
         Vector256<float> c10 = Vector256<float>.Zero, c11 = Vector256<float>.Zero;
         Vector256<float> c20 = Vector256<float>.Zero, c21 = Vector256<float>.Zero;
