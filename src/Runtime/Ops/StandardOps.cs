@@ -35,11 +35,27 @@ internal static class StandardOps
             ("Sqrt", UnaryKind.Sqrt), ("Erf", UnaryKind.Erf), ("Tanh", UnaryKind.Tanh), ("Neg", UnaryKind.Neg),
             ("Sigmoid", UnaryKind.Sigmoid), ("Relu", UnaryKind.Relu), ("Exp", UnaryKind.Exp), ("Log", UnaryKind.Log),
             ("Abs", UnaryKind.Abs), ("Reciprocal", UnaryKind.Reciprocal), ("Floor", UnaryKind.Floor), ("Ceil", UnaryKind.Ceil),
-            ("Not", UnaryKind.Not),
         })
         {
             r.Onnx(name, 6, _ => new UnaryKernel(kind));
         }
+        // Ops whose first version already has today's semantics (no consumed_inputs era), or that appeared later.
+        foreach (var (name, since, kind) in new (string, int, UnaryKind)[]
+        {
+            ("Not", 1, UnaryKind.Not), ("Softsign", 1, UnaryKind.Softsign), ("Softplus", 1, UnaryKind.Softplus),
+            ("Sin", 7, UnaryKind.Sin), ("Cos", 7, UnaryKind.Cos), ("Tan", 7, UnaryKind.Tan),
+            ("Asin", 7, UnaryKind.Asin), ("Acos", 7, UnaryKind.Acos), ("Atan", 7, UnaryKind.Atan),
+            ("Sinh", 9, UnaryKind.Sinh), ("Cosh", 9, UnaryKind.Cosh), ("Asinh", 9, UnaryKind.Asinh),
+            ("Acosh", 9, UnaryKind.Acosh), ("Atanh", 9, UnaryKind.Atanh), ("Sign", 9, UnaryKind.Sign), ("Round", 11, UnaryKind.Round),
+        })
+        {
+            r.Onnx(name, since, _ => new UnaryKernel(kind));
+        }
+        r.Onnx("LeakyRelu", 6, c => ActivationKernel.Create(c, ActivationKind.LeakyRelu));
+        r.Onnx("Elu", 6, c => ActivationKernel.Create(c, ActivationKind.Elu));
+        r.Onnx("Selu", 6, c => ActivationKernel.Create(c, ActivationKind.Selu));
+        r.Onnx("HardSigmoid", 6, c => ActivationKernel.Create(c, ActivationKind.HardSigmoid));
+        r.Onnx("ThresholdedRelu", 10, c => ActivationKernel.Create(c, ActivationKind.ThresholdedRelu));
         r.Onnx("Clip", 6, ClipKernel.Create);
         r.Onnx("Where", 9, _ => new WhereKernel());
         r.Onnx("Cast", 6, CastKernel.Create);
@@ -74,6 +90,7 @@ internal static class StandardOps
         r.Onnx("ReduceMean", 1, c => ReduceKernel.Create(c, ReduceKind.Mean));
         r.Onnx("ReduceMax", 1, c => ReduceKernel.Create(c, ReduceKind.Max));
         r.Onnx("ReduceMin", 1, c => ReduceKernel.Create(c, ReduceKind.Min));
+        r.Onnx("ReduceProd", 1, c => ReduceKernel.Create(c, ReduceKind.Prod));
         r.Onnx("ArgMax", 1, c => ArgMaxKernel.Create(c, min: false));
         r.Onnx("ArgMin", 1, c => ArgMaxKernel.Create(c, min: true));
         r.Onnx("TopK", 10, TopKKernel.Create);

@@ -5,6 +5,7 @@ namespace MlNetGraviton.Runtime.Ops.Elementwise;
 internal enum UnaryKind
 {
     Sqrt, Erf, Tanh, Neg, Sigmoid, Relu, Exp, Log, Abs, Reciprocal, Floor, Ceil, Not,
+    Round, Sign, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, Softsign, Softplus,
 }
 
 /// <summary>Element-wise unary ops; float ones are vectorised (TensorPrimitives, or <see cref="ErfMath"/>).</summary>
@@ -52,6 +53,32 @@ internal sealed class UnaryKernel(UnaryKind kind) : OpKernel
             case UnaryKind.Reciprocal: TensorPrimitives.Reciprocal(x, y); break;
             case UnaryKind.Floor: TensorPrimitives.Floor(x, y); break;
             case UnaryKind.Ceil: TensorPrimitives.Ceiling(x, y); break;
+            case UnaryKind.Round: TensorPrimitives.Round(x, MidpointRounding.ToEven, y); break; // ONNX rounds halves to even
+            case UnaryKind.Sin: TensorPrimitives.Sin(x, y); break;
+            case UnaryKind.Cos: TensorPrimitives.Cos(x, y); break;
+            case UnaryKind.Tan: TensorPrimitives.Tan(x, y); break;
+            case UnaryKind.Asin: TensorPrimitives.Asin(x, y); break;
+            case UnaryKind.Acos: TensorPrimitives.Acos(x, y); break;
+            case UnaryKind.Atan: TensorPrimitives.Atan(x, y); break;
+            case UnaryKind.Sinh: TensorPrimitives.Sinh(x, y); break;
+            case UnaryKind.Cosh: TensorPrimitives.Cosh(x, y); break;
+            case UnaryKind.Asinh: TensorPrimitives.Asinh(x, y); break;
+            case UnaryKind.Acosh: TensorPrimitives.Acosh(x, y); break;
+            case UnaryKind.Atanh: TensorPrimitives.Atanh(x, y); break;
+            case UnaryKind.Sign:
+                // -1, 0 or 1; NaN stays NaN (MathF.Sign would throw on it).
+                for (int i = 0; i < x.Length; i++)
+                    y[i] = x[i] > 0 ? 1f : x[i] < 0 ? -1f : x[i];
+                break;
+            case UnaryKind.Softsign:
+                for (int i = 0; i < x.Length; i++)
+                    y[i] = x[i] / (1f + MathF.Abs(x[i]));
+                break;
+            case UnaryKind.Softplus:
+                // log(1 + e^x) without overflowing e^x for large x.
+                for (int i = 0; i < x.Length; i++)
+                    y[i] = x[i] > 0 ? x[i] + MathF.Log(1f + MathF.Exp(-x[i])) : MathF.Log(1f + MathF.Exp(x[i]));
+                break;
             default: throw new ArgumentException($"{kind} does not support float32 inputs", "inputs");
         }
     }
