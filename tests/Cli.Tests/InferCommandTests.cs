@@ -86,8 +86,38 @@ public sealed class InferCommandTests
         Assert.Contains("input_ids", stderr);
     }
 
+    [Fact]
+    public void GravitonInt8QuantizesAtLoadAndWritesOutputsCloseToFp32()
+    {
+        using var dir = new TempDir();
+        TransformerConfig config = TransformerConfig.Create(TransformerArchitecture.Bert, ModelSize.Tiny);
+        string modelPath = dir["bert.onnx"];
+        Assert.Equal(0, CliRunner.Run("models", "create", "bert", "--size", "tiny", "--out", modelPath).ExitCode);
+        ModelInputs inputs = ModelInputs.Create(config, batch: 2, sequence: 6, seed: 9);
+        Directory.CreateDirectory(dir["in"]);
+        foreach ((string name, long[] values) in inputs.ByName())
+            NpyFile.Write(Path.Combine(dir["in"], name + ".npy"), Tensor.Create(values, inputs.Batch, inputs.Sequence));
+        var hidden = new Dictionary<string, Tensor>();
+        foreach (string precision in new[] { "fp32", "int8" })
+        {
+            (int code, _, string stderr) = CliRunner.Run("infer", "--model", modelPath, "--input-dir", dir["in"], "--output-dir", dir[precision],
+                "--engine", "graviton", "--precision", precision, "--threads", "1");
+            Assert.True(code == 0, stderr);
+            hidden[precision] = NpyFile.Read(Path.Combine(dir[precision], "last_hidden_state.npy"));
+        }
+        float[] a = hidden["fp32"].AsSpan<float>().ToArray(), b = hidden["int8"].AsSpan<float>().ToArray();
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        Assert.True(dot / Math.Sqrt(na * nb) > 0.99, "int8 hidden states far from fp32");
+        Assert.False(a.SequenceEqual(b), "int8 equals fp32 exactly: was anything quantized?");
+    }
+
     [Theory]
-    [InlineData("graviton", "int8", "not wired yet")]
     [InlineData("graviton", "bf16", "AVX512-BF16")]
     [InlineData("ort", "int8", "int8")]
     public void UnavailableEnginesAndPrecisionsAreClearErrors(string engine, string precision, string expected)

@@ -52,11 +52,26 @@ public class InferenceSessionFactoryTests(GraphFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void Graviton_int8_is_refused_as_not_wired_yet()
+    public void Graviton_int8_quantizes_an_fp32_model_at_load_and_names_the_qgemm_kernel()
     {
-        var e = Assert.Throws<NotSupportedException>(() =>
-            InferenceSessionFactory.Create(fixture.ModelPath, new InferenceOptions { Precision = Precision.Int8 }));
-        Assert.Contains("int8 on the graviton engine is not wired yet", e.Message);
+        using IInferenceSession session = InferenceSessionFactory.Create(fixture.ModelPath, new InferenceOptions { Precision = Precision.Int8, Threads = 1 });
+        Assert.IsType<GravitonSession>(session);
+        Assert.Equal(Precision.Int8, session.ChosenPrecision);
+        Assert.Contains("graviton engine, int8", session.Description);
+        Assert.Contains("quantized at load: quantized 1 MatMul nodes", session.Description);
+        Assert.Contains("1 MatMuls on QGEMM Qgemm_", session.Description);
+        Dictionary<string, Tensor> inputs = TestGraph.Inputs(4, 2, seed: 23);
+        float[] expected = fixture.Graph.Reference(inputs["x"].AsSpan<float>().ToArray());
+        float[] actual = session.Run(inputs)["y"].AsSpan<float>().ToArray();
+        double dot = 0, ne = 0, na = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            dot += expected[i] * actual[i];
+            ne += expected[i] * expected[i];
+            na += actual[i] * actual[i];
+        }
+        Assert.True(dot / Math.Sqrt(ne * na) > 0.99, "int8 result far from the fp32 reference");
+        Assert.False(expected.SequenceEqual(actual), "int8 result equals fp32 exactly: was anything quantized?");
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public class NpyInferenceTests(GraphFixture fixture) : IClassFixture<GraphFixtur
         WriteInputs(folder.Path, TestGraph.Inputs(1, 1, seed: 1));
         string outputDir = folder.File("out");
         Assert.Throws<NotSupportedException>(() =>
-            NpyInference.Run(fixture.ModelPath, folder.Path, outputDir, new InferenceOptions { Engine = InferenceEngine.Graviton, Precision = Precision.Int8 }));
+            NpyInference.Run(fixture.ModelPath, folder.Path, outputDir, new InferenceOptions { Engine = InferenceEngine.Graviton, Precision = Precision.BFloat16 }));
         Assert.False(Directory.Exists(outputDir));
     }
 

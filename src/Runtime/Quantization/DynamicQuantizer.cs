@@ -178,11 +178,18 @@ public static class DynamicQuantizer
             if (options.PerChannel)
             {
                 scale = new float[n];
-                WeightQuantize.SymmetricPerColumn(values, k, n, q, scale);
+                if (options.ReduceRange)
+                    ReducedRangeWeights.PerColumn(values, k, n, q, scale);
+                else
+                    WeightQuantize.SymmetricPerColumn(values, k, n, q, scale);
             }
             else
             {
-                WeightQuantize.SymmetricPerTensor(values, q, out float s);
+                float s;
+                if (options.ReduceRange)
+                    ReducedRangeWeights.PerTensor(values, q, out s);
+                else
+                    WeightQuantize.SymmetricPerTensor(values, q, out s);
                 scale = [s];
             }
             long[] paramDims = options.PerChannel ? [n] : [];

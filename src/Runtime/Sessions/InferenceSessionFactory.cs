@@ -53,18 +53,44 @@ public static class InferenceSessionFactory
         string note = options.Precision switch
         {
             Precision.Float32 => "",
-            Precision.Auto => "auto: bf16 and int8 are not wired on the graviton engine yet, so fp32",
+            Precision.Auto => "auto: fp32 (int8 runs when asked for with Precision.Int8; bf16 is not wired on the graviton engine yet)",
             Precision.BFloat16 => throw new NotSupportedException(
                 "bf16 fast-math on the graviton engine is not available yet: it needs the bf16 GEMM path, which runs on " +
                 $"AVX512-BF16 (x86-64) or BF16 (Arm64) CPUs ({DescribeBf16(cpu)}) and is not wired into the engine. " +
                 "Use --precision fp32 (Precision.Float32), or --engine ort on an Arm64 CPU with BF16."),
-            Precision.Int8 => throw new NotSupportedException(
-                "int8 on the graviton engine is not wired yet (no quantized GEMM path in the session); " +
-                "use --precision fp32 (Precision.Float32)."),
+            Precision.Int8 => "",
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "unknown precision"),
         };
         // Kernels are picked for the CPU this process runs on; a described CPU (tests) only shapes the precision decision.
+        if (options.Precision == Precision.Int8)
+            return CreateGravitonInt8(modelPath, options);
         return new GravitonSession(Graph.OnnxGraphLoader.Load(modelPath), options.Threads, CpuFeatures.Current, Precision.Float32, note);
+    }
+
+    /// <summary>
+    /// int8 on the graviton engine: an fp32 model is quantized at load exactly as `mlnetgraviton quantize` writes it
+    /// (per-tensor s8 weights, ONNX Runtime's default); a model that already holds quantized ops runs as it is. Then each
+    /// quantized MatMul pattern becomes one DynamicQuantizeMatMul on QGEMM with the weight prepacked.
+    /// </summary>
+    private static GravitonSession CreateGravitonInt8(string modelPath, InferenceOptions options)
+    {
+        string full = Path.GetFullPath(modelPath);
+        Onnx.ModelProto model = Quantization.DynamicQuantizer.ReadModel(full);
+        string origin;
+        if (Quantization.QuantizedModels.IsQuantized(model))
+        {
+            origin = "pre-quantized model";
+        }
+        else
+        {
+            model = Quantization.DynamicQuantizer.Quantize(model, new Quantization.DynamicQuantizationOptions(), out var report);
+            origin = $"quantized at load: {report.Summary}";
+        }
+        model = Quantization.QuantizedMatMulFusion.Apply(model, out int fused);
+        string kernel = Kernels.Gemm.Qgemm.SupportedKernels(CpuFeatures.Current)[0];
+        string note = $"{origin}; {fused} MatMuls on QGEMM {kernel}";
+        Graph.OnnxGraph graph = Graph.OnnxGraphLoader.Build(model, Path.GetFileName(full), Path.GetDirectoryName(full));
+        return new GravitonSession(graph, options.Threads, CpuFeatures.Current, Precision.Int8, note);
     }
 
     private static string DescribeBf16(CpuFeatures cpu) =>

@@ -112,6 +112,27 @@ public sealed class DynamicQuantizerTests(TransformerModelFiles models) : IClass
         Assert.True(checkedWeights > 3);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reduced_range_weights_are_7_bit_within_half_a_step(bool perChannel)
+    {
+        float[] w = RandomTensors.Floats(6 * 5, seed: 4, scale: 2f);
+        w[7] = 0;
+        ModelProto model = new OneNodeModel("MatMul", 13).Input("a", OpCases.F(2, 6)).Constant("w", Tensor.Create(w, 6, 5)).Output("y", TensorElementType.Float32).Build();
+        ModelProto q = DynamicQuantizer.Quantize(model, new DynamicQuantizationOptions { ReduceRange = true, PerChannel = perChannel });
+        sbyte[] ints = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(q.Graph.Initializer.Single(i => i.Name == "w_quantized").RawData.Span).ToArray();
+        float[] scales = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(q.Graph.Initializer.Single(i => i.Name == "w_scale").RawData.Span).ToArray();
+        Assert.Equal(perChannel ? 5 : 1, scales.Length);
+        Assert.Contains(ints, v => Math.Abs(v) == 64); // the largest weight of each scale group reaches the 7-bit end
+        for (int i = 0; i < w.Length; i++)
+        {
+            float s = scales[perChannel ? i % 5 : 0];
+            Assert.InRange(ints[i], (sbyte)-64, (sbyte)64);
+            Assert.True(Math.Abs(w[i] - ints[i] * s) <= s * 0.5001f, $"w[{i}]: {w[i]} vs {ints[i]} × {s}");
+        }
+    }
+
     [Fact]
     public void A_model_without_constant_weight_matmuls_is_returned_unchanged_and_says_so()
     {
