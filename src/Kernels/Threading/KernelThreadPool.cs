@@ -31,7 +31,13 @@ public sealed unsafe class KernelThreadPool
     private delegate*<void*, int, void> _runTask;
     private int _taskCount;
     private int _nextTask;
-    private int _pendingWorkers;
+
+    // Who is working on the published job: (sequence & 0xFFFF) << 16 | Closed | workers inside. A worker joins only
+    // while its job is open; the caller closes it when it runs out of indices and waits only for workers already in,
+    // so a worker that was descheduled (or still asleep) never holds the caller up once all indices are taken.
+    private int _joinState;
+    private const int Closed = 1 << 15;
+    private const int InsideMask = Closed - 1;
     private ExceptionDispatchInfo? _error;
 
     // The published job: sequence number << JobShift | number of workers taking part. One 64-bit word, so a worker
@@ -93,10 +99,11 @@ public sealed unsafe class KernelThreadPool
                 _nextTask = 0;
                 _error = null;
                 int helpers = useThreads - 1;
-                _pendingWorkers = helpers;
+                long sequence = (_job >> JobShift) + 1;
                 _done.Reset();
+                Volatile.Write(ref _joinState, (int)(sequence & 0xFFFF) << 16);
                 // Exchange is a full fence: the job's fields above are visible before the new job word.
-                Interlocked.Exchange(ref _job, ((_job >> JobShift) + 1) << JobShift | (long)helpers);
+                Interlocked.Exchange(ref _job, sequence << JobShift | (long)helpers);
                 for (int w = 0; w < helpers; w++)
                 {
                     Worker worker = _workers[w];
@@ -113,7 +120,8 @@ public sealed unsafe class KernelThreadPool
                 {
                     t_insideFor = false;
                 }
-                _done.Wait();
+                if ((Interlocked.Or(ref _joinState, Closed) & InsideMask) != 0)
+                    _done.Wait(); // the last worker inside sets it
                 _task = null;
             }
             ExceptionDispatchInfo? error = _error;
@@ -161,11 +169,24 @@ public sealed unsafe class KernelThreadPool
         {
             long job = WaitForJob(self, seen);
             seen = job;
-            if (self.Index >= (int)(job & JobWorkersMask))
-                continue; // a job for fewer workers: not ours
+            if (self.Index >= (int)(job & JobWorkersMask) || !TryJoin(job >> JobShift))
+                continue; // a job for fewer workers, or one the caller already finished
             Drain();
-            if (Interlocked.Decrement(ref _pendingWorkers) == 0)
+            if ((Interlocked.Decrement(ref _joinState) & (Closed | InsideMask)) == Closed)
                 _done.Set();
+        }
+    }
+
+    private bool TryJoin(long sequence)
+    {
+        int tag = (int)(sequence & 0xFFFF) << 16;
+        while (true)
+        {
+            int state = Volatile.Read(ref _joinState);
+            if ((state & ~(Closed | InsideMask)) != tag || (state & Closed) != 0)
+                return false;
+            if (Interlocked.CompareExchange(ref _joinState, state + 1, state) == state)
+                return true;
         }
     }
 
