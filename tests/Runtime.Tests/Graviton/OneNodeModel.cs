@@ -28,6 +28,9 @@ internal sealed class OneNodeModel(string opType, int opset = 17, string domain 
 
     public OneNodeModel Attr(string name, float value) => Add(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value });
 
+    public OneNodeModel Attr(string name, string value) =>
+        Add(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) });
+
     public OneNodeModel Attr(string name, long[] values)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };

@@ -2,11 +2,21 @@ namespace MlNetGraviton.Runtime.Ops.Contrib;
 
 /// <summary>
 /// ONNX Runtime's transformer contrib ops (domain com.microsoft) that ORT's graph optimizer writes into optimized
-/// graphs. Each entry names the contrib opset range its kernel follows (ORT ships com.microsoft at opset 1).
+/// graphs (FusedMatMul, BiasGelu, FastGelu, FusedGemm for our exports) and that fused graphs use (Attention,
+/// SkipLayerNormalization). Each entry names the contrib opset range its kernel follows (ORT ships com.microsoft at opset 1).
 /// </summary>
 internal static class ContribOps
 {
     public const string Domain = "com.microsoft";
 
-    public static OpRegistry Register(OpRegistry registry) => registry;
+    public static OpRegistry Register(OpRegistry registry) => registry
+        .Add(Domain, "Attention", 1, 1, AttentionKernel.Create)
+        .Add(Domain, "SkipLayerNormalization", 1, 1, c => SkipLayerNormalizationKernel.Create(c, simplified: false))
+        .Add(Domain, "SkipSimplifiedLayerNormalization", 1, 1, c => SkipLayerNormalizationKernel.Create(c, simplified: true))
+        .Add(Domain, "FusedMatMul", 1, 1, FusedMatMulKernel.Create)
+        .Add(Domain, "FusedGemm", 1, 1, FusedGemmKernel.Create)
+        .Add(Domain, "Gelu", 1, 1, GeluKernel.Gelu)
+        .Add(Domain, "BiasGelu", 1, 1, GeluKernel.BiasGelu)
+        .Add(Domain, "FastGelu", 1, 1, GeluKernel.FastGelu)
+        .Add(Domain, "QuickGelu", 1, 1, GeluKernel.QuickGelu);
 }
