@@ -21,6 +21,9 @@ internal sealed class NodeAttributes
 
     public IEnumerable<string> Names => _byName.Keys;
 
+    /// <summary>The attributes as the file carried them (for writing a graph back to ONNX).</summary>
+    internal IEnumerable<AttributeProto> Protos => _byName.Values;
+
     public bool Has(string name) => _byName.ContainsKey(name);
 
     public long GetInt(string name, long fallback) =>

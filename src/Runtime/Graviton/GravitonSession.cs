@@ -3,6 +3,7 @@ using MlNetGraviton.Kernels;
 using MlNetGraviton.Kernels.Gemm;
 using MlNetGraviton.Runtime.Execution;
 using MlNetGraviton.Runtime.Graph;
+using MlNetGraviton.Runtime.Graph.Optimization;
 using MlNetGraviton.Runtime.Ops;
 
 namespace MlNetGraviton.Runtime;
@@ -25,20 +26,24 @@ public sealed class GravitonSession : IInferenceSession
     {
     }
 
-    internal GravitonSession(OnnxGraph graph, int threads, CpuFeatures cpu, Precision precision, string precisionNote)
+    internal GravitonSession(OnnxGraph graph, int threads, CpuFeatures cpu, Precision precision, string precisionNote,
+        GraphOptimizerOptions? optimizer = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         ChosenPrecision = precision;
         _threads = threads == 0 ? Math.Max(1, Environment.ProcessorCount) : threads;
-        _plan = ExecutionPlan.Build(graph, OpRegistry.Standard, cpu);
+        // Shapes of the graph as loaded: it names every value the file has, fused ones included.
         InferredShapes = ShapeInference.Infer(graph);
+        Optimization = GraphOptimizer.Optimize(graph, OpRegistry.Standard, cpu, optimizer);
+        graph = Optimization.Graph;
+        _plan = ExecutionPlan.Build(graph, OpRegistry.Standard, cpu);
         Inputs = graph.Inputs;
         Outputs = graph.Outputs;
         string kernel = SgemmKernelName(cpu);
         Description = string.Create(CultureInfo.InvariantCulture,
             $"graviton engine, {PrecisionName(precision)}{(precisionNote.Length > 0 ? $" ({precisionNote})" : "")}, SGEMM {kernel}, " +
-            $"{_plan.NodeCount} nodes, intra-op threads {_threads}");
+            $"{_plan.NodeCount} nodes ({Optimization.Summary}), intra-op threads {_threads}");
     }
 
     /// <summary>Loads a model held in memory (it cannot use external data).</summary>
@@ -54,6 +59,9 @@ public sealed class GravitonSession : IInferenceSession
     public string Description { get; }
 
     public int Threads => _threads;
+
+    /// <summary>What the load-time optimizer did and the graph it produced (the one the plan runs).</summary>
+    internal OptimizationResult Optimization { get; }
 
     /// <summary>Load-time shapes (with symbolic dimensions) of the values inference could follow, by value name.</summary>
     internal IReadOnlyDictionary<string, SymbolicShape> InferredShapes { get; }

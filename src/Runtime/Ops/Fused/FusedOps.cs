@@ -1,3 +1,5 @@
+using MlNetGraviton.Runtime.Ops.Reduction;
+
 namespace MlNetGraviton.Runtime.Ops.Fused;
 
 /// <summary>
@@ -8,5 +10,11 @@ internal static class FusedOps
 {
     public const string Domain = "ai.mlnetgraviton";
 
-    public static OpRegistry Register(OpRegistry registry) => registry;
+    /// <summary>The opset the optimizer imports <see cref="Domain"/> at.</summary>
+    public const int Version = 1;
+
+    public static OpRegistry Register(OpRegistry registry) => registry
+        .Add(Domain, MatMulEpilogueKernel.OpType, Version, Version, MatMulEpilogueKernel.Create)
+        // A fused LayerNorm in a graph whose ONNX opset predates LayerNormalization (17): the standard kernel, same contract.
+        .Add(Domain, "LayerNormalization", Version, Version, LayerNormalizationKernel.Create);
 }
