@@ -26,6 +26,25 @@ public sealed class BenchModelTests
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
     }
 
+    [Fact]
+    public void Int8CellsRunTheQuantizedGraphOnEveryEngine()
+    {
+        using var dir = new TempDir();
+        string csv = dir["r.csv"];
+        (int code, string stdout, string stderr) = CliRunner.Run("bench", "model", "-m", "bert-tiny-uncased", "-p", "fp32", "int8", "-s", "8",
+            "-t", "2", "--warmup", "1", "--threads", "1", "--csv", csv, "--no-chart");
+        Assert.True(code == 0, stderr);
+        string[] rows = File.ReadAllLines(csv).Skip(1).ToArray();
+        foreach (string engine in new[] { "graviton", "ort", "mlnet" })
+        {
+            Assert.Contains(rows, l => l.StartsWith(engine + ",", StringComparison.Ordinal) && l.Contains(",int8,", StringComparison.Ordinal));
+            Assert.Contains(rows, l => l.StartsWith(engine + ",", StringComparison.Ordinal) && l.Contains(",fp32,", StringComparison.Ordinal));
+        }
+        Assert.DoesNotContain("unavailable: graviton int8", stdout);
+        // The graviton int8 row's kernel column is the session's description: it ran quantized, not fp32.
+        Assert.Contains(rows, l => l.StartsWith("graviton,", StringComparison.Ordinal) && l.Contains("graviton engine, int8", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(new[] { "bench", "model", "-m", "bert-huge" }, "unknown model 'bert-huge'")]
     [InlineData(new[] { "bench", "model", "-m", "bert-tiny-uncased", "-p", "fp64" }, "unknown precision 'fp64'")]

@@ -86,13 +86,17 @@ internal static class ModelBenchCommand
         {
             foreach (string precision in precisions)
             {
+                // Every engine of an int8 cell runs the same quantized graph (ORT's quantize_dynamic pattern).
+                string modelPath = precision == "int8"
+                    ? QuantizedBenchModel.GetOrCreate(target.Path, CpuFeatures.Current, progress)
+                    : target.Path;
                 foreach (int batch in batches)
                 {
                     foreach (int seq in sequences)
                     {
                         cell++;
                         int n = runs ?? DefaultRuns(quick, target.Config);
-                        BenchCase c = MakeCase(target.Name, target.Path, precision, batch, seq, threads, target.Config, seed);
+                        BenchCase c = MakeCase(target.Name, modelPath, precision, batch, seq, threads, target.Config, seed);
                         string label = $"[{cell}/{cells}] {target.Name} {precision} b={batch} s={seq}";
                         results.AddRange(MeasureCell(c, engines, n, warmup, cpu, label, progress, unavailable));
                     }
