@@ -22,6 +22,19 @@ if [ "${MLNETGRAVITON_ARM64:-1}" != 0 ]; then
   bash scripts/arm64/setup.sh || echo "   arm64 setup failed: see above"
 fi
 
+# `bench gemm --arm-model` (and its CLI tests) model the emitted Arm64 kernels with llvm-mca-19 (Debian llvm-19).
+if ! command -v llvm-mca-19 >/dev/null 2>&1; then
+  echo "== llvm-19 (llvm-mca-19 for bench gemm --arm-model)"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (export DEBIAN_FRONTEND=noninteractive
+     apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends llvm-19 >/dev/null 2>&1 ||
+       { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends llvm-19 >/dev/null 2>&1; }) ||
+      echo "   apt-get install llvm-19 failed: the --arm-model tests skip and say why"
+  else
+    echo "   not root or no apt-get: install llvm-19; the --arm-model tests skip without it"
+  fi
+fi
+
 # --- ONNX node tests (Debian libonnx-testdata) -------------------------------------------------------
 # The Runtime tests run ONNX's own backend node tests on the graviton engine (one xunit case per test whose ops the
 # engine supports); `mlnetgraviton conformance` prints the per-op table. Without the package those tests fail and say so.

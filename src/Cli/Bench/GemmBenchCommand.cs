@@ -10,13 +10,20 @@ namespace MlNetGraviton.Cli.Bench;
 internal static class GemmBenchCommand
 {
     public const string Usage =
-        "bench gemm [--m M --k K --n N] [--precision fp32|int8|bf16] [--threads T]... [--runs R] [--seconds S]";
+        "bench gemm [--m M --k K --n N] [--precision fp32|int8|bf16] [--threads T]... [--runs R] [--seconds S] | bench gemm --arm-model";
 
     private static readonly GemmShape[] DefaultShapes = [new(128, 768, 768), new(128, 768, 3072), new(128, 3072, 768)];
 
     public static int Run(string[] args, TextWriter output)
     {
-        var cl = new CommandLineArgs(args, new HashSet<string>());
+        var cl = new CommandLineArgs(args, new HashSet<string> { "arm-model" });
+        if (cl.Flag("arm-model"))
+        {
+            // A model of the emitted Arm64 kernels (llvm-mca, Neoverse V1): nothing is timed, so no other option applies.
+            cl.EnsureAllRead(0);
+            ArmModel.ArmModelReport.Write(output);
+            return 0;
+        }
         int? m = OptionalPositive(cl, "m"), k = OptionalPositive(cl, "k"), n = OptionalPositive(cl, "n");
         string precisionName = cl.Value("precision", "p") ?? "fp32";
         int[] threadCounts = cl.Values("threads").Select(t => Positive("threads", t)).DefaultIfEmpty(1).ToArray();

@@ -12,7 +12,7 @@ internal static class KernelReport
         yield return $"  fp32 SGEMM:  {SgemmKernelInfo.Name(SgemmKernelInfo.Select(cpu))}";
         IReadOnlyList<string> qgemm = Qgemm.SupportedKernels(cpu);
         yield return $"  int8 QGEMM:  {qgemm[0]}" + (qgemm.Count > 1 ? $" (fallbacks: {string.Join(", ", qgemm.Skip(1))})" : "");
-        yield return Sbgemm.IsAvailable(cpu, out string reason) ? "  bf16 SBGEMM: Sbgemm_8x8_Bfmmla (emitted A64)" : $"  bf16 SBGEMM: unavailable: {reason}";
+        yield return Sbgemm.IsAvailable(cpu, out string reason) ? $"  bf16 SBGEMM: {Sbgemm.KernelName} (emitted A64)" : $"  bf16 SBGEMM: unavailable: {reason}";
         yield return $"engine ort: ONNX Runtime {OrtVersion()} (MLAS kernels)";
         yield return "  fp32: MLAS SGEMM";
         yield return cpu.IsArm64 && cpu.Bf16

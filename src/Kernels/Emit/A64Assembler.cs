@@ -266,6 +266,12 @@ public sealed class A64Assembler
     /// <summary>UDOT Vd.4S, Vn.16B, Vm.16B (FEAT_DotProd).</summary>
     public void Udot(int vd, int vn, int vm) => Emit(0x6E809400u | Three(vd, vn, vm));
 
+    /// <summary>SDOT Vd.4S, Vn.16B, Vm.4B[index]: each lane of Vd += the dot product of Vn's 4 bytes with Vm's 4-byte group <paramref name="index"/> (FEAT_DotProd).</summary>
+    public void SdotElement(int vd, int vn, int vm, int index) => Emit(0x4F80E000u | ByElementS(vd, vn, vm, index));
+
+    /// <summary>UDOT Vd.4S, Vn.16B, Vm.4B[index] (FEAT_DotProd).</summary>
+    public void UdotElement(int vd, int vn, int vm, int index) => Emit(0x6F80E000u | ByElementS(vd, vn, vm, index));
+
     // ---- field helpers --------------------------------------------------------------------------
 
     private void Branch(uint word, A64Label target, BranchKind kind)

@@ -73,6 +73,10 @@ public sealed class A64AssemblerTests
         (a => a.Bfcvtn2(16, 1), "bfcvtn2 v16.8h, v1.4s"),
         (a => a.Sdot(0, 1, 2), "sdot v0.4s, v1.16b, v2.16b"),
         (a => a.Udot(0, 1, 2), "udot v0.4s, v1.16b, v2.16b"),
+        (a => a.SdotElement(16, 4, 0, 0), "sdot v16.4s, v4.16b, v0.4b[0]"),
+        (a => a.SdotElement(31, 5, 1, 3), "sdot v31.4s, v5.16b, v1.4b[3]"),
+        (a => a.SdotElement(2, 3, 17, 2), "sdot v2.4s, v3.16b, v17.4b[2]"),
+        (a => a.UdotElement(20, 6, 31, 1), "udot v20.4s, v6.16b, v31.4b[1]"),
     ];
 
     [Fact]
@@ -117,6 +121,9 @@ public sealed class A64AssemblerTests
         Assert.Equal(0x0EA16800u | (1u << 5), Enc(a => a.Bfcvtn(0, 1)));
         Assert.Equal(0x4EA16800u | (1u << 5), Enc(a => a.Bfcvtn2(0, 1)));
         Assert.Equal(0x4E809400u | Operands, Enc(a => a.Sdot(0, 1, 2)));
+        // SDOT by element: 0x4F80E000 | L << 21 | Rm << 16 | H << 11 | Rn << 5 | Rd, lane index = H:L.
+        Assert.Equal(0x4F80E000u | Operands | (1u << 21) | (1u << 11), Enc(a => a.SdotElement(0, 1, 2, 3)));
+        Assert.Equal(0x6F80E000u | Operands | (1u << 11), Enc(a => a.UdotElement(0, 1, 2, 2)));
         Assert.Equal(0xD65F03C0u, Enc(a => a.Ret()));
     }
 

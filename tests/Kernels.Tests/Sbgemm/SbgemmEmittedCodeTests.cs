@@ -8,22 +8,39 @@ namespace MlNetGraviton.Kernels.Tests.Sbgemm;
 public sealed partial class SbgemmEmittedCodeTests
 {
     [Fact]
-    public void MicroKernelLoopIsLoadsAndSixteenBfmmlas()
+    public void MicroKernelLoopIsLoadsAndTwentyFourBfmmlas()
     {
         A64Disassembler.SkipIfUnavailable();
-        IReadOnlyList<string> code = A64Disassembler.Disassemble(Sbgemm_8x8_Bfmmla.Emit());
-        int loopStart = code.ToList().FindIndex(l => l.StartsWith("ldp q0, q1, [x0], #32", StringComparison.Ordinal));
-        int branch = code.ToList().FindIndex(l => l.StartsWith("b.ne", StringComparison.Ordinal));
+        List<string> code = A64Disassembler.Disassemble(Sbgemm_8x12_Bfmmla.Emit()).ToList();
+        int loopStart = code.FindIndex(l => l.StartsWith("ldp q0, q1, [x0], #32", StringComparison.Ordinal));
+        int branch = code.FindIndex(l => l.StartsWith("b.ne", StringComparison.Ordinal));
         Assert.True(loopStart > 0 && branch > loopStart, string.Join("\n", code));
         Assert.Equal($"b.ne 0x{loopStart * 4:x}", code[branch]);
         string[] body = code.Skip(loopStart).Take(branch - loopStart + 1).ToArray();
-        Assert.Equal(16, body.Count(l => l.StartsWith("bfmmla ", StringComparison.Ordinal)));
-        Assert.Equal(4, body.Count(l => l.StartsWith("ldp q", StringComparison.Ordinal)));
-        Assert.Equal(22, body.Length); // 4 loads + 16 BFMMLA + subs + b.ne: nothing else in the loop
-        Assert.Equal("bfmmla v16.4s, v0.8h, v4.8h", body[4]);
-        Assert.Equal("bfmmla v31.4s, v3.8h, v7.8h", body[19]);
+        Assert.Equal(24, body.Count(l => l.StartsWith("bfmmla ", StringComparison.Ordinal)));
+        Assert.Equal(5, body.Count(l => l.StartsWith("ldp q", StringComparison.Ordinal)));
+        Assert.Equal(31, body.Length); // 5 loads + 24 BFMMLA + subs + b.ne: nothing else in the loop
+        Assert.Equal("ldp q4, q5, [x1], #32", body[2]);
+        Assert.Equal("bfmmla v8.4s, v0.8h, v4.8h", body[3]);
+        Assert.Equal("ldp q6, q7, [x1], #32", body[11]);
+        Assert.Equal("ldp q4, q5, [x1], #32", body[20]);
+        Assert.Equal("bfmmla v31.4s, v3.8h, v5.8h", body[28]);
+        // Each accumulator v8..v31 is updated exactly once per K step (24 independent chains).
+        Assert.Equal(24, body.Where(l => l.StartsWith("bfmmla ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).Distinct().Count());
         Assert.Equal("ret", code[^1]);
-        AssertNoCalleeSavedVectorRegisters(code);
+    }
+
+    [Fact]
+    public void MicroKernelSavesAndRestoresTheCalleeSavedVectorRegisters()
+    {
+        A64Disassembler.SkipIfUnavailable();
+        IReadOnlyList<string> code = A64Disassembler.Disassemble(Sbgemm_8x12_Bfmmla.Emit());
+        // AAPCS64: the low 64 bits of v8-v15 must survive a call; the kernel uses v8-v15 as accumulators.
+        Assert.Equal(["stp d8, d9, [sp, #-16]!", "stp d10, d11, [sp, #-16]!", "stp d12, d13, [sp, #-16]!", "stp d14, d15, [sp, #-16]!"],
+            code.Take(4));
+        Assert.Equal(["ldp d14, d15, [sp], #16", "ldp d12, d13, [sp], #16", "ldp d10, d11, [sp], #16", "ldp d8, d9, [sp], #16", "ret"],
+            code.Skip(code.Count - 5));
+        Assert.DoesNotContain(code.Skip(4).Take(code.Count - 9), l => l.Contains("sp", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -54,6 +54,8 @@ public sealed class SbgemmPackingTests
     [InlineData(4, 8)]
     [InlineData(9, 17)]
     [InlineData(17, 16)]
+    [InlineData(5, 12)]
+    [InlineData(8, 25)]
     public void PackedBHasTheBfmmlaLayoutWithZeroPadding(int k, int n)
     {
         var rng = new Random(k * 100 + n);
@@ -61,19 +63,19 @@ public sealed class SbgemmPackingTests
         SbgemmPackedB packed = SbgemmApi.PackB(b, k, n);
         Assert.Equal(k, packed.K);
         Assert.Equal(n, packed.N);
-        Assert.Equal("Sbgemm_8x8_Bfmmla", packed.KernelName);
-        int steps = (k + 3) / 4, panels = (n + 7) / 8;
+        Assert.Equal("Sbgemm_8x12_Bfmmla", packed.KernelName);
+        int steps = (k + 3) / 4, panels = (n + 11) / 12;
         ReadOnlySpan<ushort> words = packed.Packed;
-        Assert.Equal(panels * steps * 32, words.Length);
+        Assert.Equal(panels * steps * 48, words.Length);
         // Walk the layout in storage order: panel, k step, column pair, column in pair, k in step.
         int index = 0;
         for (int p = 0; p < panels; p++)
             for (int s = 0; s < steps; s++)
-                for (int pair = 0; pair < 4; pair++)
+                for (int pair = 0; pair < 6; pair++)
                     for (int c = 0; c < 2; c++)
                         for (int kk = 0; kk < 4; kk++)
                         {
-                            int row = s * 4 + kk, col = p * 8 + pair * 2 + c;
+                            int row = s * 4 + kk, col = p * 12 + pair * 2 + c;
                             ushort want = row < k && col < n ? SbgemmReference.RoundToBf16(b[row * n + col]) : (ushort)0;
                             Assert.True(want == words[index], $"K={k} N={n}: word {index} (k={row}, n={col}) = {words[index]:x4}, want {want:x4}");
                             index++;

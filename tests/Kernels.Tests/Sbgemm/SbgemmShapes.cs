@@ -11,10 +11,12 @@ internal static class SbgemmShapes
 
     public static IEnumerable<(int M, int K, int N)> All()
     {
-        int[] mn = Reduced ? [1, 3, 7, 8, 9, 16, 17] : [1, 2, 3, 5, 7, 8, 9, 12, 15, 16, 17];
+        // M around the 8-row tile, N around the 12-column tile (and two of them).
+        int[] ms = Reduced ? [1, 3, 7, 8, 9, 16, 17] : [1, 2, 3, 5, 7, 8, 9, 12, 15, 16, 17];
+        int[] ns = Reduced ? [1, 3, 11, 12, 13, 24, 25] : [1, 2, 3, 5, 8, 11, 12, 13, 16, 23, 24, 25];
         int[] ks = Reduced ? [1, 3, 4, 5, 17] : [1, 2, 3, 4, 5, 7, 8, 9, 16, 17];
-        foreach (int m in mn)
-            foreach (int n in mn)
+        foreach (int m in ms)
+            foreach (int n in ns)
                 foreach (int k in ks)
                     yield return (m, k, n);
         int[] large = Reduced ? [65, 769] : [31, 64, 65, 127, 769];

@@ -48,7 +48,12 @@ internal sealed class SbgemmTester
         float[]? bias = WithBias ? Enumerable.Range(0, N).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray() : null;
 
         (float[] expected, float[] magnitude) = SbgemmReference.Gemm(M, K, N, a, Lda, b, Alpha, bias);
-        var packed = SbgemmApi.PackB(b, K, N);
+        SbgemmPackedB packed;
+        using (var guardedB = new GuardedFloats(b.Length))
+        {
+            b.CopyTo(guardedB.Span); // B, too, ends flush against a PROT_NONE page while it is packed
+            packed = SbgemmApi.PackB(guardedB.Span, K, N);
+        }
         var c = new float[(M - 1) * Ldc + N + 5];
         Array.Fill(c, Sentinel);
         using (var guardedA = new GuardedFloats(aLength))

@@ -96,6 +96,37 @@ public sealed class SbgemmTests
             new SbgemmTester { M = m, K = k, N = n, SpecialValues = true, WithBias = seed % 2 == 0, Seed = seed++ }.Check();
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(-2f)]
+    public void NaNAndInfinityPropagate(float alpha)
+    {
+        if (!KernelRunsOrRefuses())
+            return;
+        // 9 × 6 · 6 × 14: two row blocks, a K tail, and the Inf in the second column panel.
+        const int m = 9, k = 6, n = 14, nanRow = 2, infColumn = 13;
+        float[] a = Enumerable.Repeat(1f, m * k).ToArray();
+        float[] b = Enumerable.Repeat(0.5f, k * n).ToArray();
+        a[nanRow * k + 5] = float.NaN;       // in the K tail: row 2 of C must be NaN everywhere
+        b[1 * n + infColumn] = float.PositiveInfinity; // column 13 of C must be ±Inf (sign of alpha) elsewhere
+        var c = new float[m * n];
+        SbgemmApi.Run(m, a, k, SbgemmApi.PackB(b, k, n), c, n, alpha);
+        float finite = alpha * k * 0.5f;
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float got = c[i * n + j];
+                if (i == nanRow)
+                    Assert.True(float.IsNaN(got), $"C[{i},{j}] = {got}, want NaN");
+                else if (j == infColumn)
+                    Assert.Equal(alpha > 0 ? float.PositiveInfinity : float.NegativeInfinity, got);
+                else
+                    Assert.Equal(finite, got);
+            }
+        }
+    }
+
     [Fact]
     public void InputsReallyAreRoundedToBf16()
     {

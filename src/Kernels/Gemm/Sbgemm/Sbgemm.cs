@@ -23,10 +23,13 @@ namespace MlNetGraviton.Kernels.Gemm;
 public static unsafe class Sbgemm
 {
     /// <summary>Rows of the micro-kernel's tile.</summary>
-    public const int MR = 8;
+    public const int MR = Sbgemm_8x12_Bfmmla.MR;
 
     /// <summary>Columns of the micro-kernel's tile (and of a packed B panel).</summary>
-    public const int NR = 8;
+    public const int NR = Sbgemm_8x12_Bfmmla.NR;
+
+    /// <summary>The micro-kernel's contract name (what <c>cpu</c> reports and <see cref="SbgemmPackedB"/> is packed for).</summary>
+    public const string KernelName = Sbgemm_8x12_Bfmmla.Name;
 
     /// <summary>Whether <paramref name="cpu"/> can run bf16 GEMM.</summary>
     public static bool IsAvailable(CpuFeatures cpu) => IsAvailable(cpu, out _);
@@ -58,7 +61,7 @@ public static unsafe class Sbgemm
 
     /// <summary>
     /// Rounds row-major B (<paramref name="k"/> × <paramref name="n"/>) to bf16 (round-to-nearest-even) and packs it for
-    /// the BFMMLA kernel, zero-padding K to a multiple of 4 and N to a multiple of 8. Runs on any CPU.
+    /// the BFMMLA kernel, zero-padding K to a multiple of 4 and N to a multiple of <see cref="NR"/>. Runs on any CPU.
     /// </summary>
     public static SbgemmPackedB PackB(ReadOnlySpan<float> b, int k, int n)
     {
@@ -80,7 +83,7 @@ public static unsafe class Sbgemm
                     break; // padded columns stay zero
                 int colBase = panelBase + (col >> 1) * 8 + (col & 1) * 4;
                 for (int kk = 0; kk < k; kk++)
-                    dst[colBase + (kk >> 2) * 32 + (kk & 3)] = BFloat16Rounding.FromSingle(b[kk * n + j]);
+                    dst[colBase + (kk >> 2) * (4 * NR) + (kk & 3)] = BFloat16Rounding.FromSingle(b[kk * n + j]);
             }
         }
         return packed;
@@ -119,7 +122,7 @@ public static unsafe class Sbgemm
         ushort[] packedA = ArrayPool<ushort>.Shared.Rent(steps * 4 * MR);
         try
         {
-            var kernel = Sbgemm_8x8_Bfmmla.Function;
+            var kernel = Sbgemm_8x12_Bfmmla.Function;
             var packA = SbgemmPackA_8_Bfcvtn.Function;
             float* tile = stackalloc float[MR * NR];
             float* zeroBias = stackalloc float[NR];

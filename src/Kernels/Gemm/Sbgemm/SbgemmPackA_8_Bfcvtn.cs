@@ -4,7 +4,7 @@ namespace MlNetGraviton.Kernels.Gemm;
 
 /// <summary>
 /// Emitted A64 packer: 8 rows of fp32 A, full steps of 4 k, converted to bf16 with BFCVTN/BFCVTN2 (hardware
-/// round-to-nearest-even under the default FPCR) into the BFMMLA row-pair layout <see cref="Sbgemm_8x8_Bfmmla"/> reads.
+/// round-to-nearest-even under the default FPCR) into the BFMMLA row-pair layout <see cref="Sbgemm_8x12_Bfmmla"/> reads.
 /// Packing A once per 8-row block (instead of converting inside the micro-kernel) converts each element once rather
 /// than once per column panel, keeps the micro-kernel's loop to loads and BFMMLAs, and lets the K tail and missing rows
 /// be zero-padded in C# so nothing reads past the caller's A.

@@ -7,9 +7,9 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// operand layout, made by <see cref="Sbgemm.PackB"/>; immutable and safe to share between threads.
 /// </summary>
 /// <remarks>
-/// Layout: panels of <see cref="Sbgemm.NR"/> columns; in a panel, for each step of 4 k, the column pairs
-/// (0,1) (2,3) (4,5) (6,7) each hold 2 × 4 bf16 (column c: k..k+3, then column c+1: k..k+3), i.e. one BFMMLA
-/// operand register per pair. K is padded to a multiple of 4 and N to a multiple of 8 with zeros, so the kernel
+/// Layout: panels of <see cref="Sbgemm.NR"/> (12) columns; in a panel, for each step of 4 k, the column pairs
+/// (0,1) (2,3) … (10,11) each hold 2 × 4 bf16 (column c: k..k+3, then column c+1: k..k+3), i.e. one BFMMLA
+/// operand register per pair. K is padded to a multiple of 4 and N to a multiple of 12 with zeros, so the kernel
 /// never needs a tail and never reads past the panel.
 /// </remarks>
 public sealed unsafe class SbgemmPackedB
@@ -40,7 +40,7 @@ public sealed unsafe class SbgemmPackedB
     public int N { get; }
 
     /// <summary>The micro-kernel B was packed for.</summary>
-    public string KernelName => Sbgemm_8x8_Bfmmla.Name;
+    public string KernelName => Sbgemm.KernelName;
 
     internal int KSteps { get; }
     internal int PanelCount { get; }

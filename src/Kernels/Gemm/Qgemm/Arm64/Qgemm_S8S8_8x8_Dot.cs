@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
+using MlNetGraviton.Kernels.Emit;
 
 namespace MlNetGraviton.Kernels.Gemm;
 
@@ -8,6 +10,8 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// Arm64 SDOT (by element): s8 A × s8 B, 8×8 tile, K step 4. u8 activations are flipped to s8 by the packer
 /// (x ^ 0x80, zero point − 128) as MLAS does, so one signed kernel serves both. Each SDOT sums four s8·s8 products
 /// per int32 lane exactly. 16 accumulators + 2 B + 2 A registers fit the 32 NEON registers without spills.
+/// On Linux the loop is emitted machine code (<see cref="QgemmSdotEmitter"/>: exactly 2 loads and 16 SDOTs per K step,
+/// which llvm-mca can model); elsewhere the same loop is written with intrinsics and left to the JIT.
 /// </summary>
 internal sealed unsafe class Qgemm_S8S8_8x8_Dot : QgemmKernel
 {
@@ -19,10 +23,29 @@ internal sealed unsafe class Qgemm_S8S8_8x8_Dot : QgemmKernel
     public override int KGroup => 4;
     public override bool ASigned => true;
 
+    // Null where code cannot be emitted (not Linux) or run (not an Arm64 process): the intrinsics loop serves there.
+    private static readonly Lazy<ExecutableMemory?> s_code = new(() =>
+        ExecutableMemory.IsSupported && RuntimeInformation.ProcessArchitecture == Architecture.Arm64
+            ? ExecutableMemory.FromA64(QgemmSdotEmitter.Emit())
+            : null);
+
     public override bool IsSupported(CpuFeatures cpu) => cpu.DotProd && Dp.IsSupported;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Whether <see cref="Compute"/> runs the emitted loop (else the intrinsics one).</summary>
+    internal static bool UsesEmittedCode => s_code.Value is not null;
+
     public override void Compute(byte* packedA, byte* packedB, int kPadded, int* tile)
+    {
+        ExecutableMemory? code = s_code.Value;
+        if (code is not null)
+            ((delegate* unmanaged<byte*, byte*, long, int*, void>)code.Address)(packedA, packedB, kPadded / 4, tile);
+        else
+            ComputeWithIntrinsics(packedA, packedB, kPadded, tile);
+    }
+
+    /// <summary>The same loop with .NET intrinsics: the fallback, and a second implementation the tests compare with.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ComputeWithIntrinsics(byte* packedA, byte* packedB, int kPadded, int* tile)
     {
         Vector128<int> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<int> c20 = default, c21 = default, c30 = default, c31 = default;
