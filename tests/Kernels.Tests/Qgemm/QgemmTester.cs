@@ -29,6 +29,11 @@ internal sealed class QgemmTester
     public int? AFill { get; init; }
     /// <summary>Fixed B value for every element; null = random.</summary>
     public sbyte? BFill { get; init; }
+    /// <summary>B itself (K × N, row-major); null = <see cref="BFill"/> or random.</summary>
+    public sbyte[]? BValues { get; init; }
+    /// <summary>Range of random B values (inclusive); 7-bit weights are [−64, 64].</summary>
+    public int BMin { get; init; } = -128;
+    public int BMax { get; init; } = 127;
     public int Seed { get; init; } = 1;
 
     public int Lda => K + LdaPad;
@@ -42,7 +47,9 @@ internal sealed class QgemmTester
             aValues[i] = AFill ?? (SignedA ? rng.Next(-128, 128) : rng.Next(0, 256));
         var b = new sbyte[K * N];
         for (int i = 0; i < b.Length; i++)
-            b[i] = BFill ?? (sbyte)rng.Next(-128, 128);
+            b[i] = BFill ?? (sbyte)rng.Next(BMin, BMax + 1);
+        if (BValues is not null)
+            b = BValues;
         sbyte[] zb = BZeroPoints ?? Enumerable.Range(0, N).Select(_ => (sbyte)rng.Next(-128, 128)).ToArray();
         return (aValues, b, zb);
     }

@@ -16,8 +16,19 @@ public static unsafe class Qgemm
     /// (default <see cref="CpuFeatures.Current"/>), with its column sums for the zero-point correction.
     /// <paramref name="bZeroPoints"/> has length 1 (per tensor) or n (per column).
     /// </summary>
+    /// <remarks>
+    /// Where the best kernel sums byte pairs in saturating int16 (x86 AVX2 VPMADDUBSW), it is chosen only when at most
+    /// <see cref="QgemmPairSaturation.MaxUnsafeFraction"/> of B's k pairs could saturate (always for 7-bit weights, see
+    /// <see cref="Quantization.WeightQuantize"/>); those few are corrected exactly. Otherwise the exact int16 kernel is used.
+    /// </remarks>
     public static QgemmPackedB PackB(ReadOnlySpan<sbyte> b, int k, int n, ReadOnlySpan<sbyte> bZeroPoints, CpuFeatures? cpu = null)
-        => PackB(b, k, n, bZeroPoints, QgemmKernelTable.Select(cpu ?? CpuFeatures.Current));
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        if ((long)k * n > b.Length)
+            throw new ArgumentException($"B must hold K × N = {k} × {n} = {(long)k * n} values; it has {b.Length}.", nameof(b));
+        return PackB(b, k, n, bZeroPoints, QgemmKernelTable.Select(cpu ?? CpuFeatures.Current, b, k, n));
+    }
 
     /// <summary>
     /// Packs B for the named kernel (e.g. to compare or benchmark one family); throws when the name is unknown or
@@ -77,6 +88,8 @@ public static unsafe class Qgemm
                 kernel.PackBPanel(pb, n, k, col0, Math.Min(kernel.NR, n - col0), packed.Panel(p));
             }
         }
+        if (kernel.SaturatesInt16Pairs)
+            packed.PairFixup = QgemmPairFixup.Split(packed, kernel.KGroup, kernel.NR, kernel.MR);
         return packed;
     }
 

@@ -39,6 +39,14 @@ internal abstract unsafe class QgemmKernel
     /// <summary>Whether A and B are stored as sign-extended int16 instead of bytes.</summary>
     public virtual bool WidensTo16 => false;
 
+    /// <summary>
+    /// Whether the kernel sums each byte pair (k, k+1) of A·B in saturating int16 (x86 VPMADDUBSW). B is then packed
+    /// with every pair made safe for any u8 activation and the excess kept as a sparse exact correction
+    /// (<see cref="QgemmPairFixup"/>), so results stay exact; such a kernel must store bytes (not widen) with an even
+    /// <see cref="KGroup"/>.
+    /// </summary>
+    public virtual bool SaturatesInt16Pairs => false;
+
     /// <summary>Whether this CPU (after any limit) can run the kernel.</summary>
     public abstract bool IsSupported(CpuFeatures cpu);
 

@@ -16,6 +16,7 @@ internal static class QgemmKernelTable
         Qgemm_U8S8_8x8_Neon.Instance,
         // x86-64
         Qgemm_U8S8_6x16_AvxVnni.Instance,
+        Qgemm_U8S8_6x16_Avx2Maddubs.Instance,
         Qgemm_U8S8_6x16_Avx2.Instance,
         // everywhere
         Qgemm_U8S8_4x4_Scalar.Instance,
@@ -31,6 +32,27 @@ internal static class QgemmKernelTable
         foreach (QgemmKernel kernel in s_bestFirst)
         {
             if (kernel.IsSupported(cpu))
+                return kernel;
+        }
+        return Qgemm_U8S8_4x4_Scalar.Instance;
+    }
+
+    /// <summary>
+    /// The best kernel for this weight: <see cref="Select(CpuFeatures)"/>, except that a kernel which saturates int16
+    /// pair sums is skipped for the next exact one when more than <see cref="QgemmPairSaturation.MaxUnsafeFraction"/>
+    /// of B's pairs would need the exact correction.
+    /// </summary>
+    public static QgemmKernel Select(CpuFeatures cpu, ReadOnlySpan<sbyte> b, int k, int n)
+    {
+        QgemmKernel best = Select(cpu);
+        if (!best.SaturatesInt16Pairs)
+            return best;
+        (long pairs, long unsafePairs) = QgemmPairSaturation.Count(b, k, n);
+        if (unsafePairs <= pairs * QgemmPairSaturation.MaxUnsafeFraction)
+            return best;
+        foreach (QgemmKernel kernel in s_bestFirst)
+        {
+            if (!kernel.SaturatesInt16Pairs && kernel.IsSupported(cpu))
                 return kernel;
         }
         return Qgemm_U8S8_4x4_Scalar.Instance;

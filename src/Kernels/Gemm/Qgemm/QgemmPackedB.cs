@@ -45,6 +45,15 @@ public sealed unsafe class QgemmPackedB
     /// <summary>Whether B has one zero point per column (false: one for the whole tensor).</summary>
     public bool PerColumnZeroPoint { get; }
 
+    /// <summary>
+    /// How many (k, column) weights the packing had to cut back because their k pair could saturate the kernel's
+    /// int16 pair sums (VPMADDUBSW); each is corrected exactly after the micro-kernel. 0 for kernels that never saturate.
+    /// </summary>
+    public int SaturationFixupCount => PairFixup?.Count ?? 0;
+
+    /// <summary>The exact remainder of cut pairs, or null when none (see <see cref="QgemmPairFixup"/>).</summary>
+    internal QgemmPairFixup? PairFixup { get; set; }
+
     internal QgemmKernel Kernel { get; }
     internal int KPadded { get; }
     internal int PanelBytes { get; }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MlNetGraviton.Kernels.Gemm;
 
@@ -81,5 +83,65 @@ internal static unsafe class QgemmPacking
         }
         for (int r = rows; r < mr; r++)
             rowSums[r] = 0;
+    }
+
+    /// <summary>
+    /// <see cref="PackRows"/> for u8 kernels with byte K groups of 4 (the AVX2 VPMADDUBSW and AVX-VNNI layout): each
+    /// row's 4-byte groups are copied as int32 words (flipped by 0x80 when <paramref name="flip"/>), and the row sum of
+    /// the flipped bytes is taken with VPSADBW while the row is in cache.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackRowsU8Group4(byte* a, int lda, int rows, int k, int mr, bool flip, byte* block, int* rowSums)
+    {
+        int kPadded = (k + 3) & ~3;
+        if (rows < mr || k < kPadded)
+            new Span<byte>(block, checked(kPadded * mr)).Clear();
+        uint flip32 = flip ? 0x80808080u : 0u;
+        int groups = k >> 2;
+        for (int r = 0; r < rows; r++)
+        {
+            byte* src = a + (long)r * lda;
+            uint* dst = (uint*)(block + r * 4);
+            int g = 0;
+            for (; g + 4 <= groups; g += 4)
+            {
+                dst[g * mr] = *(uint*)(src + 4 * g) ^ flip32;
+                dst[(g + 1) * mr] = *(uint*)(src + 4 * g + 4) ^ flip32;
+                dst[(g + 2) * mr] = *(uint*)(src + 4 * g + 8) ^ flip32;
+                dst[(g + 3) * mr] = *(uint*)(src + 4 * g + 12) ^ flip32;
+            }
+            for (; g < groups; g++)
+                dst[g * mr] = *(uint*)(src + 4 * g) ^ flip32;
+            int tail = k - 4 * groups;
+            if (tail > 0)
+            {
+                uint word = 0;
+                for (int t = 0; t < tail; t++)
+                    word |= (uint)(src[4 * groups + t] ^ (byte)flip32) << (8 * t);
+                dst[groups * mr] = word; // padding bytes stay 0
+            }
+            rowSums[r] = SumBytes(src, k, (byte)flip32);
+        }
+        for (int r = rows; r < mr; r++)
+            rowSums[r] = 0;
+    }
+
+    /// <summary>Σ (src[i] ^ flip) over k bytes, as unsigned values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SumBytes(byte* src, int k, byte flip)
+    {
+        int i = 0;
+        long sum = 0;
+        if (Avx2.IsSupported && k >= 32)
+        {
+            Vector256<byte> f = Vector256.Create(flip);
+            Vector256<ulong> acc = Vector256<ulong>.Zero;
+            for (; i + 32 <= k; i += 32)
+                acc = Avx2.Add(acc, Avx2.SumAbsoluteDifferences(Avx.LoadVector256(src + i) ^ f, Vector256<byte>.Zero).AsUInt64());
+            sum = (long)Vector256.Sum(acc);
+        }
+        for (; i < k; i++)
+            sum += (byte)(src[i] ^ flip);
+        return (int)sum;
     }
 }

@@ -41,7 +41,9 @@ internal unsafe struct QgemmTileTask : ITileTask
         int row0 = block * mr, col0 = panel * nr;
         int rows = Math.Min(mr, M - row0), cols = Math.Min(nr, B.N - col0);
         int* tile = stackalloc int[mr * nr];
-        kernel.Compute(PackedA + (long)block * PackedABlockBytes, B.Panel(panel), B.KPadded, tile);
+        byte* packedA = PackedA + (long)block * PackedABlockBytes;
+        kernel.Compute(packedA, B.Panel(panel), B.KPadded, tile);
+        B.PairFixup?.Apply(panel, packedA, mr, kernel.KGroup, tile, nr);
         if (CFloat == null)
             StoreInt32(tile, nr, rows, cols, row0, col0);
         else
