@@ -18,6 +18,9 @@ public sealed class QuantizeCommandTests
         Assert.True(code == 0, stderr);
         Assert.Matches(@$"quantize: quantized \d+ MatMul nodes \({(perChannel ? "per-channel" : "per-tensor")} s8 weights, \d+ dynamically quantized u8 activations\)", stdout);
         Assert.Contains(quantized, stdout);
+        // Attention's Q·Kᵀ and P·V have no constant weight: reported once per reason, not once per node.
+        Assert.Single(stdout.Split('\n'), l => l.Contains("left in float32: MatMul", StringComparison.Ordinal));
+        Assert.Contains("B is not a constant initializer", stdout);
 
         ModelProto q = ModelProto.Parser.ParseFrom(File.ReadAllBytes(quantized));
         Assert.Contains(q.Graph.Node, n => n.OpType == "MatMulInteger");

@@ -21,8 +21,13 @@ internal static class QuantizeCommand
             throw new UsageException("the output must be a different file from the input");
 
         DynamicQuantizationReport report = DynamicQuantizer.QuantizeFile(input, target, new DynamicQuantizationOptions { PerChannel = perChannel });
-        foreach (SkippedMatMul skipped in report.Skipped)
-            output.WriteLine($"  left in float32: MatMul '{skipped.NodeName}': {skipped.Reason}");
+        // One line per reason (attention's activation × activation MatMuls alone are two per layer).
+        foreach (IGrouping<string, SkippedMatMul> reason in report.Skipped.GroupBy(s => s.Reason))
+        {
+            int count = reason.Count();
+            string nodes = count == 1 ? $"'{reason.First().NodeName}'" : $"{count} nodes, first '{reason.First().NodeName}'";
+            output.WriteLine($"  left in float32: MatMul {nodes}: {reason.Key}");
+        }
         output.WriteLine($"quantize: {report.Summary}; wrote {target}");
         return 0;
     }
