@@ -188,19 +188,31 @@ public static unsafe class Qgemm
             using (MemoryHandle bias = epilogue.Bias.Pin())
             {
                 byte* packedA = (byte*)(((nint)aStorage + 63) & ~(nint)63);
-                for (int blk = 0; blk < mBlocks; blk++)
+                int packTasks = threads == 1 ? 1 : Math.Min(mBlocks, threads * 4);
+                var pack = new QgemmPackATask
                 {
-                    int row0 = blk * mr;
-                    kernel.PackABlock(a + (long)row0 * lda, lda, Math.Min(mr, m - row0), b.K, sourceSigned,
-                        packedA + (long)blk * blockBytes, pRowSums + row0);
-                }
+                    Kernel = kernel,
+                    A = a,
+                    Lda = lda,
+                    M = m,
+                    K = b.K,
+                    SourceSigned = sourceSigned,
+                    PackedA = packedA,
+                    PackedABlockBytes = blockBytes,
+                    RowSums = pRowSums,
+                    MBlocks = mBlocks,
+                    BlocksPerTask = (mBlocks + packTasks - 1) / packTasks,
+                };
+                QgemmParallel.For(ref pack, packTasks, threads);
 
+                QgemmBlocking blocking = QgemmBlocking.For(mBlocks, blockBytes, b.PanelCount, threads);
                 var task = new QgemmTileTask
                 {
                     Kernel = kernel,
                     B = b,
                     M = m,
                     MBlocks = mBlocks,
+                    Blocking = blocking,
                     PackedA = packedA,
                     PackedABlockBytes = blockBytes,
                     RowSums = pRowSums,
@@ -216,8 +228,7 @@ public static unsafe class Qgemm
                     Bias = epilogue.Bias.IsEmpty ? null : (float*)bias.Pointer,
                     Activation = epilogue.Activation,
                 };
-                int tasks = mBlocks * b.PanelCount;
-                QgemmParallel.For(ref task, tasks, threads);
+                QgemmParallel.For(ref task, blocking.TaskCount, threads);
             }
         }
         finally

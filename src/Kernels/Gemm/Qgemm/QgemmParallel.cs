@@ -2,9 +2,10 @@ using MlNetGraviton.Kernels.Threading;
 
 namespace MlNetGraviton.Kernels.Gemm;
 
-/// <summary>Spreads QGEMM tile tasks over the shared kernel thread pool (no allocation per call).</summary>
+/// <summary>Spreads QGEMM tasks (A packing, tiles) over the shared kernel thread pool (no allocation per call).</summary>
 internal static class QgemmParallel
 {
-    public static void For(ref QgemmTileTask task, int taskCount, int threads)
+    public static void For<T>(ref T task, int taskCount, int threads)
+        where T : struct, ITileTask
         => KernelThreadPool.Shared.For(ref task, taskCount, threads);
 }

@@ -6,9 +6,9 @@ using MlNetGraviton.Kernels.Threading;
 namespace MlNetGraviton.Kernels.Gemm;
 
 /// <summary>
-/// One C tile of a QGEMM call: runs the micro-kernel into a stack tile, then applies the zero-point correction
-/// (and, for float output, the dequantize epilogue) while storing the valid part of the tile into C.
-/// Task index t covers panel t / mBlocks, row block t % mBlocks, so consecutive tasks reuse one B panel.
+/// The C tiles of one QGEMM task (<see cref="QgemmBlocking"/>: a group of B panels × the row blocks of one A chunk):
+/// per tile, runs the micro-kernel into a stack tile, adds any exact pair correction, then applies the zero-point
+/// correction (and, for float output, the dequantize epilogue) while storing the valid part of the tile into C.
 /// A struct over raw pointers: the caller pins everything for the duration of the call.
 /// </summary>
 internal unsafe struct QgemmTileTask : ITileTask
@@ -17,6 +17,7 @@ internal unsafe struct QgemmTileTask : ITileTask
     public QgemmPackedB B;
     public int M;
     public int MBlocks;
+    public QgemmBlocking Blocking;
     public byte* PackedA;
     public int PackedABlockBytes;
     public int* RowSums;
@@ -36,18 +37,29 @@ internal unsafe struct QgemmTileTask : ITileTask
     public void Run(int taskIndex)
     {
         QgemmKernel kernel = Kernel;
+        QgemmBlocking blocking = Blocking;
         int mr = kernel.MR, nr = kernel.NR;
-        int panel = taskIndex / MBlocks, block = taskIndex - panel * MBlocks;
-        int row0 = block * mr, col0 = panel * nr;
-        int rows = Math.Min(mr, M - row0), cols = Math.Min(nr, B.N - col0);
+        int chunk = taskIndex / blocking.PanelTasks, panelGroup = taskIndex - chunk * blocking.PanelTasks;
+        int block0 = chunk * blocking.BlocksPerChunk, block1 = Math.Min(MBlocks, block0 + blocking.BlocksPerChunk);
+        int panel0 = panelGroup * blocking.PanelsPerTask, panel1 = Math.Min(B.PanelCount, panel0 + blocking.PanelsPerTask);
+        QgemmPairFixup? fixup = B.PairFixup;
         int* tile = stackalloc int[mr * nr];
-        byte* packedA = PackedA + (long)block * PackedABlockBytes;
-        kernel.Compute(packedA, B.Panel(panel), B.KPadded, tile);
-        B.PairFixup?.Apply(panel, packedA, mr, kernel.KGroup, tile, nr);
-        if (CFloat == null)
-            StoreInt32(tile, nr, rows, cols, row0, col0);
-        else
-            StoreFloat(tile, nr, rows, cols, row0, col0);
+        for (int panel = panel0; panel < panel1; panel++)
+        {
+            byte* packedB = B.Panel(panel);
+            int col0 = panel * nr, cols = Math.Min(nr, B.N - col0);
+            for (int block = block0; block < block1; block++)
+            {
+                int row0 = block * mr, rows = Math.Min(mr, M - row0);
+                byte* packedA = PackedA + (long)block * PackedABlockBytes;
+                kernel.Compute(packedA, packedB, B.KPadded, tile);
+                fixup?.Apply(panel, packedA, mr, kernel.KGroup, tile, nr);
+                if (CFloat == null)
+                    StoreInt32(tile, nr, rows, cols, row0, col0);
+                else
+                    StoreFloat(tile, nr, rows, cols, row0, col0);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
