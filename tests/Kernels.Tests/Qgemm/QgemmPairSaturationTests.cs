@@ -172,4 +172,15 @@ public sealed class QgemmPairSaturationTests
         new QgemmTester { Kernel = Fast, M = 19, K = k, N = n, BValues = fullRange, AZeroPoint = 9, BZeroPoints = [0] }.CheckInt32();
         new QgemmTester { Kernel = Fast, M = 19, K = k, N = n, BValues = atLimit, AZeroPoint = 200, BZeroPoints = null }.CheckInt32();
     }
+
+    [Fact]
+    public void ReducedRangeIsPreferredExactlyWhereTheBestKernelSaturatesPairs()
+    {
+        Assert.False(QgemmApi.PrefersReducedRangeWeights(CpuFeatures.Detected.LimitedTo(IsaLevel.Scalar)));
+        CpuFeatures cpu = CpuFeatures.Detected;
+        bool fastIsBest = QgemmApi.SupportedKernels(cpu)[0] == Fast;
+        Assert.Equal(fastIsBest, QgemmApi.PrefersReducedRangeWeights(cpu));
+        if (cpu.Avx2 && !cpu.AvxVnni)
+            Assert.True(QgemmApi.PrefersReducedRangeWeights(cpu.LimitedTo(IsaLevel.Avx2)));
+    }
 }

@@ -49,6 +49,16 @@ public static unsafe class Qgemm
         return PackB(b, k, n, bZeroPoints, kernel);
     }
 
+    /// <summary>
+    /// Whether the best int8 kernel of <paramref name="cpu"/> (default <see cref="CpuFeatures.Current"/>) sums byte pairs
+    /// in saturating int16 (x86 AVX2 without VNNI: VPMADDUBSW), so that 7-bit weights
+    /// (<see cref="Quantization.WeightQuantize"/> with reduceRange) let it run without corrections: full-range
+    /// per-column weights of real models have about 2% of pairs that could saturate, and then the exact, slower int16
+    /// kernel is used instead. A quantizer may use this to choose ORT's reduce_range.
+    /// </summary>
+    public static bool PrefersReducedRangeWeights(CpuFeatures? cpu = null)
+        => QgemmKernelTable.Select(cpu ?? CpuFeatures.Current).SaturatesInt16Pairs;
+
     /// <summary>Names of the int8 GEMM kernels <paramref name="cpu"/> (default <see cref="CpuFeatures.Current"/>) can run, best first.</summary>
     public static IReadOnlyList<string> SupportedKernels(CpuFeatures? cpu = null)
     {

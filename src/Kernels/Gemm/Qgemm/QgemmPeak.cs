@@ -10,25 +10,26 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// <summary>
 /// The int8 multiply-accumulate peak of the instruction the selected QGEMM kernel is built on, as a leaf loop of
 /// independent accumulators (no loads), on T threads: the ceiling int8 GEMM is measured against.
-/// x86: VPDPBUSD ymm with AVX-VNNI (untested: no such CPU here), else VPMADDWD + VPADDD ymm (the exact int16-pair path);
+/// x86: VPDPBUSD ymm with AVX-VNNI (untested: no such CPU here), else VPMADDUBSW + VPMADDWD (by ones) + VPADDD ymm, the
+/// AVX2 kernel's step (32 MACs per triple);
 /// Arm64: SDOT with DotProd, else SMLAL. One multiply-accumulate counts as two operations.
 /// </summary>
 public static class QgemmPeak
 {
-    private enum Loop { Vnni, MaddWd, Sdot, Smlal, None }
+    private enum Loop { Vnni, MaddUbsW, Sdot, Smlal, None }
 
     private static Loop Kind(CpuFeatures cpu) =>
         cpu.AvxVnni && AvxVnni.IsSupported ? Loop.Vnni
-        : cpu.Avx2 && Avx2.IsSupported ? Loop.MaddWd
+        : cpu.Avx2 && Avx2.IsSupported ? Loop.MaddUbsW
         : cpu.DotProd && Dp.IsSupported ? Loop.Sdot
         : cpu.AdvSimd && AdvSimd.IsSupported ? Loop.Smlal
         : Loop.None;
 
-    /// <summary>What the loop is, e.g. "Vector256 VPMADDWD+VPADDD leaf loop".</summary>
+    /// <summary>What the loop is, e.g. "Vector256 VPMADDUBSW+VPMADDWD+VPADDD leaf loop".</summary>
     public static string Description(CpuFeatures? cpu = null) => Kind(cpu ?? CpuFeatures.Current) switch
     {
         Loop.Vnni => "Vector256 VPDPBUSD leaf loop",
-        Loop.MaddWd => "Vector256 VPMADDWD+VPADDD leaf loop",
+        Loop.MaddUbsW => "Vector256 VPMADDUBSW+VPMADDWD+VPADDD leaf loop",
         Loop.Sdot => "Vector128 SDOT leaf loop",
         Loop.Smlal => "Vector128 SMLAL leaf loop",
         _ => "no vector int8 loop on this CPU",
@@ -51,7 +52,7 @@ public static class QgemmPeak
         double opsPerIteration = kind switch
         {
             Loop.Vnni => 12 * 32 * 2.0,   // 12 × VPDPBUSD ymm: 32 MACs each
-            Loop.MaddWd => 12 * 16 * 2.0, // 12 × VPMADDWD ymm: 16 MACs each
+            Loop.MaddUbsW => 12 * 32 * 2.0, // 12 × VPMADDUBSW ymm (+ VPMADDWD, VPADDD): 32 MACs each
             Loop.Sdot => 16 * 16 * 2.0,   // 16 × SDOT: 16 MACs each
             _ => 16 * 4 * 2.0,            // 16 × SMLAL: 4 MACs each
         };
@@ -77,7 +78,7 @@ public static class QgemmPeak
             Sink += Kind switch
             {
                 Loop.Vnni => LoopVnni(Iterations),
-                Loop.MaddWd => LoopMaddWd(Iterations),
+                Loop.MaddUbsW => LoopMaddUbsW(Iterations),
                 Loop.Sdot => LoopSdot(Iterations),
                 _ => LoopSmlal(Iterations),
             };
@@ -85,22 +86,29 @@ public static class QgemmPeak
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int LoopMaddWd(long iterations)
+    private static int LoopMaddUbsW(long iterations)
     {
-        // Each multiply reads its own accumulator, so no two are alike (the JIT would merge identical ones) and every
-        // chain is VPMADDWD → VPADDD; 12 chains cover the latency.
-        Vector256<short> y = Vector256.Create((short)-5);
+        // Each step reads its own accumulator, so no two are alike (the JIT would merge identical ones) and every
+        // chain is VPMADDUBSW → VPMADDWD → VPADDD, as in the kernel; 12 chains cover the latency.
+        Vector256<sbyte> y = Vector256.Create((sbyte)-5);
+        Vector256<short> ones = Vector256.Create((short)1);
         Vector256<int> a0 = Vector256.Create(1), a1 = Vector256.Create(2), a2 = Vector256.Create(3), a3 = Vector256.Create(4);
         Vector256<int> a4 = Vector256.Create(5), a5 = Vector256.Create(6), a6 = Vector256.Create(7), a7 = Vector256.Create(8);
         Vector256<int> a8 = Vector256.Create(9), a9 = Vector256.Create(10), a10 = Vector256.Create(11), a11 = Vector256.Create(12);
         for (long i = 0; i < iterations; i++)
         {
-            a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(a0.AsInt16(), y)); a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(a1.AsInt16(), y));
-            a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(a2.AsInt16(), y)); a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(a3.AsInt16(), y));
-            a4 = Avx2.Add(a4, Avx2.MultiplyAddAdjacent(a4.AsInt16(), y)); a5 = Avx2.Add(a5, Avx2.MultiplyAddAdjacent(a5.AsInt16(), y));
-            a6 = Avx2.Add(a6, Avx2.MultiplyAddAdjacent(a6.AsInt16(), y)); a7 = Avx2.Add(a7, Avx2.MultiplyAddAdjacent(a7.AsInt16(), y));
-            a8 = Avx2.Add(a8, Avx2.MultiplyAddAdjacent(a8.AsInt16(), y)); a9 = Avx2.Add(a9, Avx2.MultiplyAddAdjacent(a9.AsInt16(), y));
-            a10 = Avx2.Add(a10, Avx2.MultiplyAddAdjacent(a10.AsInt16(), y)); a11 = Avx2.Add(a11, Avx2.MultiplyAddAdjacent(a11.AsInt16(), y));
+            a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a0.AsByte(), y), ones));
+            a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a1.AsByte(), y), ones));
+            a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a2.AsByte(), y), ones));
+            a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a3.AsByte(), y), ones));
+            a4 = Avx2.Add(a4, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a4.AsByte(), y), ones));
+            a5 = Avx2.Add(a5, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a5.AsByte(), y), ones));
+            a6 = Avx2.Add(a6, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a6.AsByte(), y), ones));
+            a7 = Avx2.Add(a7, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a7.AsByte(), y), ones));
+            a8 = Avx2.Add(a8, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a8.AsByte(), y), ones));
+            a9 = Avx2.Add(a9, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a9.AsByte(), y), ones));
+            a10 = Avx2.Add(a10, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a10.AsByte(), y), ones));
+            a11 = Avx2.Add(a11, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(a11.AsByte(), y), ones));
         }
         return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
     }
