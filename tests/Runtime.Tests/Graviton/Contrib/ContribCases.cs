@@ -100,6 +100,9 @@ internal static class ContribCases
             .Constant("gamma", F(1f, 128)).Constant("beta", F(1f, 128)).Attr("epsilon", 1e-5f).Output("output", F32).Output("mean", F32).Output("inv_std_var", F32).Output("sum", F32),
         ["SkipSimplifiedLayerNorm"] = () => Op("SkipSimplifiedLayerNormalization").Input("input", F(2f, 2, 5, 24)).Input("skip", F(2f, 2, 5, 24))
             .Constant("gamma", F(1f, 24)).Constant("bias", F(1f, 24)).Attr("epsilon", 1e-6f).Output("output", F32),
+        // ORT's own default-domain LayerNormalization below opset 17 (written by its LayerNormFusion)
+        ["LayerNormalization opset 13"] = () => new OneNodeModel("LayerNormalization", opset: 13).Input("x", F(3f, 2, 5, 24))
+            .Constant("scale", F(1f, 24)).Constant("bias", F(1f, 24)).Attr("epsilon", 1e-5f).Output("y", F32),
         // GELU family: inputs up to ±8 cover both tails
         ["Gelu"] = () => Op("Gelu").Input("x", F(8f, 3, 7, 19)).Output("y", F32),
         ["BiasGelu"] = () => Op("BiasGelu").Input("x", F(8f, 2, 5, 40)).Constant("bias", F(1f, 40)).Output("y", F32),
