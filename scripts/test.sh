@@ -139,5 +139,29 @@ else
   fi
 fi
 
+# ---- ML.NET app on linux-arm64 ----------------------------------------------------------------------
+# A user's ML.NET app referencing the packed MlNetGraviton packages, published for linux-arm64 (which Microsoft.ML's
+# build targets refuse unless the Pipeline package's buildTransitive props turns their check off) and run under QEMU.
+echo "== ML.NET app on linux-arm64 (packages, publish, QEMU -cpu max)"
+if [ "${MLNETGRAVITON_ARM64:-1}" = 0 ]; then
+  echo "   skipped: MLNETGRAVITON_ARM64=0"
+  skipped=$((skipped + 1))
+else
+  bash scripts/arm64/mlnet-app.sh >"$log/arm64-app.txt" 2>&1
+  rc=$?
+  app=$(grep -E "^arm64-app: [0-9]+ passed, [0-9]+ failed" "$log/arm64-app.txt" | tail -1)
+  if [ -z "$app" ]; then
+    tail -30 "$log/arm64-app.txt"
+    echo "   arm64-app: no summary line (exit $rc)"
+    failed=$((failed + 1)); status=1
+  else
+    [ "$rc" -eq 0 ] || tail -30 "$log/arm64-app.txt"
+    echo "$app"
+    passed=$((passed + $(sed -E 's/^arm64-app: ([0-9]+) passed.*/\1/' <<<"$app")))
+    failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$app")))
+    [ "$rc" -eq 0 ] || status=1
+  fi
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
