@@ -39,7 +39,7 @@ public sealed class GravitonSession : IInferenceSession
         graph = Optimization.Graph;
         _plan = ExecutionPlan.Build(graph, OpRegistry.Standard, cpu);
         Inputs = graph.Inputs;
-        Outputs = graph.Outputs;
+        Outputs = graph.Outputs.Select(o => WithInferredDims(o, InferredShapes)).ToArray();
         string kernel = SgemmKernelName(cpu);
         Description = string.Create(CultureInfo.InvariantCulture,
             $"graviton engine, {PrecisionName(precision)}{(precisionNote.Length > 0 ? $" ({precisionNote})" : "")}, SGEMM {kernel}, " +
@@ -75,6 +75,29 @@ public sealed class GravitonSession : IInferenceSession
     }
 
     public void Dispose() => _disposed = true;
+
+    /// <summary>
+    /// An output as declared, with the dimensions the file leaves free but load-time inference fixes filled in (exports
+    /// often name the hidden size symbolically, e.g. all-MiniLM-L6-v2's last_hidden_state [batch, sequence, Add..._dim_2]).
+    /// </summary>
+    private static TensorInfo WithInferredDims(TensorInfo declared, IReadOnlyDictionary<string, SymbolicShape> inferred)
+    {
+        if (!inferred.TryGetValue(declared.Name, out SymbolicShape? shape) || shape.Rank != declared.Rank)
+            return declared;
+        long[] dims = (long[])declared.Dims.Clone();
+        string?[] symbols = (string?[])declared.SymbolicDims.Clone();
+        bool changed = false;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] < 0 && shape.Dims[i].IsFixed)
+            {
+                dims[i] = shape.Dims[i].Value;
+                symbols[i] = null;
+                changed = true;
+            }
+        }
+        return changed ? declared with { Dims = dims, SymbolicDims = symbols } : declared;
+    }
 
     private static string PrecisionName(Precision p) => p switch
     {
