@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace MlNetGraviton.Kernels.Gemm;
 
 /// <summary>
@@ -9,7 +13,8 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// </summary>
 internal sealed unsafe class QgemmPairFixup
 {
-    private const int EntryInts = 3; // A byte offset of the entry's k in a packed block (row 0), column in the panel, excess
+    // Per entry: byte offset of k's group in a packed A block, k's byte within the group, column in the panel, excess.
+    private const int EntryInts = 4;
 
     private readonly int[] _panelStart; // entries of panel p: [_panelStart[p], _panelStart[p + 1])
     private readonly int[] _entries;    // EntryInts per entry, contiguous for the tile loop
@@ -35,9 +40,10 @@ internal sealed unsafe class QgemmPairFixup
         for (int p = 0; p < packed.PanelCount; p++)
         {
             sbyte* panel = (sbyte*)packed.Panel(p);
-            for (int g = 0; g < packed.KPadded / kGroup; g++)
+            // Column-major within the panel, so Apply sums a column's entries in registers and touches the tile once.
+            for (int c = 0; c < nr; c++)
             {
-                for (int c = 0; c < nr; c++)
+                for (int g = 0; g < packed.KPadded / kGroup; g++)
                 {
                     sbyte* values = panel + g * groupStride + c * kGroup;
                     for (int t = 0; t < kGroup; t += 2)
@@ -47,9 +53,10 @@ internal sealed unsafe class QgemmPairFixup
                         if (safe == b1)
                             continue;
                         values[t + 1] = (sbyte)safe;
-                        // k = g·kGroup + t + 1 sits at byte g·mr·kGroup + t + 1 of row 0 of a packed A block.
+                        // k = g·kGroup + t + 1 is byte t + 1 of row 0's group g in a packed A block (g·mr·kGroup).
                         entries ??= [];
-                        entries.Add(g * mr * kGroup + t + 1);
+                        entries.Add(g * mr * kGroup);
+                        entries.Add(t + 1);
                         entries.Add(c);
                         entries.Add(b1 - safe);
                     }
@@ -62,8 +69,12 @@ internal sealed unsafe class QgemmPairFixup
 
     /// <summary>
     /// Adds the remainder of panel <paramref name="panel"/> to a tile (<paramref name="mr"/> × <paramref name="nr"/>,
-    /// row stride nr) computed from the packed A block (bytes as the kernel reads them, u8, in the layout given to <see cref="Split"/>).
+    /// row stride nr) computed from the packed A block (bytes as the kernel reads them, u8, in the layout given to
+    /// <see cref="Split"/>). With AVX2 and K groups of 4, one entry is a few vector µops for all rows: the group's
+    /// int32 words (one per row) shifted to the entry's byte, masked, times the excess. The A buffer must allow reading
+    /// 32 bytes from any group's start.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(int panel, byte* packedABlock, int mr, int kGroup, int* tile, int nr)
     {
         int first = _panelStart[panel], end = _panelStart[panel + 1];
@@ -71,11 +82,35 @@ internal sealed unsafe class QgemmPairFixup
             return;
         fixed (int* entries = _entries)
         {
-            for (int* e = entries + first * EntryInts, stop = entries + end * EntryInts; e < stop; e += EntryInts)
+            int* e = entries + first * EntryInts, stop = entries + end * EntryInts;
+            if (Avx2.IsSupported && kGroup == 4 && mr <= Vector256<int>.Count)
             {
-                byte* a = packedABlock + e[0];
-                int* t = tile + e[1];
-                int excess = e[2];
+                int* sums = stackalloc int[Vector256<int>.Count];
+                Vector256<int> lowByte = Vector256.Create(0xFF);
+                while (e < stop)
+                {
+                    int column = e[2];
+                    Vector256<int> sum = Vector256<int>.Zero;
+                    do
+                    {
+                        Vector256<uint> words = Avx.LoadVector256((uint*)(packedABlock + e[0]));
+                        Vector256<int> a = Avx2.ShiftRightLogicalVariable(words, Vector256.Create((uint)(8 * e[1]))).AsInt32() & lowByte;
+                        sum += a * Vector256.Create(e[3]);
+                        e += EntryInts;
+                    }
+                    while (e < stop && e[2] == column);
+                    Avx.Store(sums, sum);
+                    int* t = tile + column;
+                    for (int i = 0; i < mr; i++)
+                        t[i * nr] += sums[i];
+                }
+                return;
+            }
+            for (; e < stop; e += EntryInts)
+            {
+                byte* a = packedABlock + e[0] + e[1];
+                int* t = tile + e[2];
+                int excess = e[3];
                 for (int i = 0; i < mr; i++, a += kGroup, t += nr)
                     *t += *a * excess;
             }
