@@ -87,8 +87,9 @@ public static class InferenceSessionFactory
             origin = $"quantized at load: {report.Summary}";
         }
         model = Quantization.QuantizedMatMulFusion.Apply(model, out int fused);
-        string kernel = Kernels.Gemm.Qgemm.SupportedKernels(CpuFeatures.Current)[0];
-        string note = $"{origin}; {fused} MatMuls on QGEMM {kernel}";
+        // The QGEMM kernel is picked per weight when B is packed (a saturating kernel only where B's values allow it).
+        IReadOnlyList<string> kernels = Kernels.Gemm.Qgemm.SupportedKernels(CpuFeatures.Current);
+        string note = $"{origin}; {fused} MatMuls on QGEMM {kernels[0]}" + (kernels.Count > 1 ? $" (per weight; fallback {kernels[1]})" : "");
         Graph.OnnxGraph graph = Graph.OnnxGraphLoader.Build(model, Path.GetFileName(full), Path.GetDirectoryName(full));
         return new GravitonSession(graph, options.Threads, CpuFeatures.Current, Precision.Int8, note);
     }

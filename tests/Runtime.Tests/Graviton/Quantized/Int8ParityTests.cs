@@ -70,6 +70,29 @@ public sealed class Int8ParityTests(TransformerModelFiles models) : IClassFixtur
         }
     }
 
+    [Theory]
+    [InlineData(TransformerArchitecture.Bert, GraphOptimization.Basic)]
+    [InlineData(TransformerArchitecture.Bert, GraphOptimization.Extended)]
+    [InlineData(TransformerArchitecture.Roberta, GraphOptimization.Extended)]
+    [InlineData(TransformerArchitecture.Gpt2, GraphOptimization.Extended)]
+    [InlineData(TransformerArchitecture.Bert, GraphOptimization.All)]
+    public void Onnx_runtimes_optimized_form_of_a_quantized_graph_runs_and_matches(TransformerArchitecture arch, GraphOptimization level)
+    {
+        // ORT's optimizer writes its own fused quantized nodes (com.microsoft DynamicQuantizeMatMul / MatMulIntegerToFloat).
+        var (config, path) = models.Get(arch, strong: true);
+        string quantized = _folder.File($"{config.Name}-7bit.onnx"), optimized = _folder.File($"{config.Name}-7bit-{level}.onnx");
+        DynamicQuantizer.QuantizeFile(path, quantized, new DynamicQuantizationOptions { ReduceRange = true });
+        OrtReference.WriteOptimized(quantized, optimized, level);
+        ModelProto written = ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimized));
+        Assert.Contains(written.Graph.Node, n => n.OpType is "DynamicQuantizeMatMul" or "MatMulIntegerToFloat" or "MatMulInteger");
+        using IInferenceSession graviton = InferenceSessionFactory.Create(optimized, new InferenceOptions { Precision = Precision.Int8, Threads = 2 });
+        Dictionary<string, Tensor> inputs = TransformerInputs.Create(config, 3, 10, seed: 8);
+        IReadOnlyDictionary<string, Tensor> expected = OrtReference.Run(quantized, inputs);
+        IReadOnlyDictionary<string, Tensor> actual = graviton.Run(inputs);
+        foreach (var (name, tensor) in expected)
+            CosineAssert.AtLeast(0.999, tensor, actual[name], $"{config.Name} {level} {name}");
+    }
+
     [Fact]
     public void The_rewrite_fuses_every_quantized_matmul_with_its_bias_and_onnx_runtime_agrees()
     {
