@@ -100,6 +100,16 @@ internal static class ContribCases
             .Constant("gamma", F(1f, 128)).Constant("beta", F(1f, 128)).Attr("epsilon", 1e-5f).Output("output", F32).Output("mean", F32).Output("inv_std_var", F32).Output("sum", F32),
         ["SkipSimplifiedLayerNorm"] = () => Op("SkipSimplifiedLayerNormalization").Input("input", F(2f, 2, 5, 24)).Input("skip", F(2f, 2, 5, 24))
             .Constant("gamma", F(1f, 24)).Constant("bias", F(1f, 24)).Attr("epsilon", 1e-6f).Output("output", F32),
+        // EmbedLayerNormalization (int32 ids; mask_index = count of ones per row)
+        ["EmbedLayerNorm segments and mask"] = () => Op("EmbedLayerNormalization").Input("ids", I32(Enumerable.Range(0, 27).Select(i => (i * 7) % 50).ToArray(), 3, 9))
+            .Input("segment_ids", I32(Enumerable.Range(0, 27).Select(i => i % 9 >= 4 ? 1 : 0).ToArray(), 3, 9))
+            .Constant("word", F(1f, 50, 24)).Constant("position", F(1f, 16, 24)).Constant("segment", F(1f, 2, 24))
+            .Constant("gamma", F(1f, 24)).Constant("beta", F(1f, 24)).Input("mask", I32(RawMask(3, 9), 3, 9)).Attr("epsilon", 1e-5f)
+            .Output("output", F32).Output("mask_index", TensorElementType.Int32).Output("embedding_sum", F32),
+        ["EmbedLayerNorm no segment, position ids"] = () => Op("EmbedLayerNormalization").Input("ids", I32([3, 1, 4, 1, 5, 9, 2, 6], 2, 4)).Skip()
+            .Constant("word", F(1f, 10, 16)).Constant("position", F(1f, 8, 16)).Skip()
+            .Constant("gamma", F(1f, 16)).Constant("beta", F(1f, 16)).Skip().Input("position_ids", I32([7, 2, 0, 5], 1, 4)).Attr("epsilon", 1e-12f)
+            .Output("output", F32).Output("mask_index", TensorElementType.Int32),
         // ORT's own default-domain LayerNormalization below opset 17 (written by its LayerNormFusion)
         ["LayerNormalization opset 13"] = () => new OneNodeModel("LayerNormalization", opset: 13).Input("x", F(3f, 2, 5, 24))
             .Constant("scale", F(1f, 24)).Constant("bias", F(1f, 24)).Attr("epsilon", 1e-5f).Output("y", F32),

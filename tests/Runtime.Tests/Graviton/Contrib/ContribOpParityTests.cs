@@ -29,6 +29,11 @@ public sealed class ContribOpParityTests : IDisposable
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         foreach (var (output, tensor) in expected)
         {
+            if (tensor.ElementType != TensorElementType.Float32)
+            {
+                TensorAssert.Same(tensor, actual[output], $"{name}: {output}");
+                continue;
+            }
             TensorAssert.Parity(tensor, actual[output], $"{name}: {output}");
             // Element-wise ops are held closer than the graph bar: an error that passes here once can grow layer by layer.
             if (!name.StartsWith("Attention", StringComparison.Ordinal) && !name.StartsWith("Fused", StringComparison.Ordinal))
