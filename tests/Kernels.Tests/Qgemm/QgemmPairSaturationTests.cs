@@ -9,7 +9,7 @@ namespace MlNetGraviton.Kernels.Tests.Qgemm;
 /// </summary>
 public sealed class QgemmPairSaturationTests
 {
-    private const string Fast = "Qgemm_U8S8_6x16_Avx2Maddubs";
+    private const string Fast = "Qgemm_U8S8_4x16_Avx2Maddubs";
     private const string Exact = "Qgemm_U8S8_6x16_Avx2";
 
     private static bool FastKernelRuns => QgemmApi.SupportedKernels(CpuFeatures.Detected).Contains(Fast);

@@ -16,7 +16,7 @@ internal static class QgemmKernelTable
         Qgemm_U8S8_8x8_Neon.Instance,
         // x86-64
         Qgemm_U8S8_6x16_AvxVnni.Instance,
-        Qgemm_U8S8_6x16_Avx2Maddubs.Instance,
+        Qgemm_U8S8_4x16_Avx2Maddubs.Instance,
         Qgemm_U8S8_6x16_Avx2.Instance,
         // everywhere
         Qgemm_U8S8_4x4_Scalar.Instance,
