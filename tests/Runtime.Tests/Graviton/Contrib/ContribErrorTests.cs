@@ -99,5 +99,16 @@ public sealed class ContribErrorTests : IDisposable
         Assert.Contains("bias must be float32 [6]", e.Message);
     }
 
+    [Fact]
+    public void Embed_layer_norm_id_outside_the_table_fails_at_run_naming_input_and_value()
+    {
+        OneNodeModel model = ContribCases.Op("EmbedLayerNormalization").Input("ids", ContribCases.I32([1, 2, 10], 1, 3)).Skip()
+            .Constant("word", ContribCases.F(1f, 10, 8)).Constant("position", ContribCases.F(1f, 4, 8)).Skip()
+            .Constant("gamma", ContribCases.F(1f, 8)).Constant("beta", ContribCases.F(1f, 8)).Output("output", F32).Output("mask_index", TensorElementType.Int32);
+        using var session = new GravitonSession(model.Save(_folder));
+        var e = Assert.Throws<GraphExecutionException>(() => session.Run(model.Feeds()));
+        Assert.Contains("input_ids value 10 at token 2 is outside the table's 10 rows", e.Message);
+    }
+
     public void Dispose() => _folder.Dispose();
 }
