@@ -90,6 +90,29 @@ internal static class ShapeInference
                 long[] perm = node.Attributes.GetInts("perm") ?? Enumerable.Range(0, x.Rank).Reverse().Select(i => (long)i).ToArray();
                 return perm.Length == x.Rank ? new SymbolicShape(perm.Select(p => x.Dims[OpArgs.Axis(p, x.Rank)]).ToArray()) : null;
             }
+            case "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceMin" or "ReduceProd" when In(0) is { } x:
+            {
+                // Axes: an attribute before ReduceSum 13 / the others 18, the optional second input since.
+                bool axesAsInput = node.OpType == "ReduceSum" ? opset >= 13 : opset >= 18;
+                long[]? axes = axesAsInput
+                    ? node.HasInput(1) ? (Const(1) is { } c ? OpArgs.Longs(c, "axes") : null) : []
+                    : node.Attributes.GetInts("axes") ?? [];
+                if (axes is null)
+                    return null;
+                bool keep = node.Attributes.GetInt("keepdims", 1) != 0;
+                if (axes.Length == 0)
+                {
+                    if (axesAsInput && node.Attributes.GetInt("noop_with_empty_axes", 0) != 0)
+                        return x;
+                    axes = Enumerable.Range(0, x.Rank).Select(i => (long)i).ToArray();
+                }
+                var reduced = axes.Select(a => OpArgs.Axis(a, x.Rank, "axes")).ToHashSet();
+                return new SymbolicShape(x.Dims.Select((d, i) => reduced.Contains(i) ? (keep ? SymbolicDim.Fixed(1) : (SymbolicDim?)null) : d)
+                    .Where(d => d is not null).Select(d => d!.Value).ToArray());
+            }
+            case "Reshape" when In(0) is not null && Const(1) is null && In(1) is { Rank: 1 } targetShape && targetShape.Dims[0].IsFixed:
+                // A target computed at run time (Concat of Shape pieces in Hugging Face exports): the rank is known.
+                return new SymbolicShape(Enumerable.Repeat(SymbolicDim.Unknown, (int)targetShape.Dims[0].Value).ToArray());
             case "Reshape" when In(0) is { } x && Const(1) is { } target:
             {
                 long[] t = OpArgs.Longs(target, "shape");

