@@ -33,8 +33,8 @@ public sealed class SessionBehaviourTests(TransformerModelFiles models) : IClass
         {
             var inputs = TransformerInputs.Create(config, b, s, seed: b * 10 + s);
             IReadOnlyDictionary<string, Tensor> actual = session.Run(inputs);
-            foreach (var (name, tensor) in OrtReference.Run(path, inputs))
-                TensorAssert.Parity(tensor, actual[name], $"[{b}, {s}] {name}");
+            // GPT-2's fused causal attention differs, by construction, only at left-padded positions no valid one reads.
+            Optimization.Optimized.ParityAtValidPositions(OrtReference.Run(path, inputs), actual, inputs["attention_mask"], $"[{b}, {s}]");
         }
         // Outputs handed to the caller are theirs: later runs never write into them.
         Assert.Equal(snapshot, kept["logits"].AsSpan<float>().ToArray());

@@ -5,7 +5,8 @@ namespace MlNetGraviton.Runtime.Graph.Optimization;
 
 /// <summary>
 /// The load-time pass pipeline: clean-up and folding first (so fusions see constant shapes and weights), then the
-/// fusions from the largest pattern down (attention before the GEMMs it contains), then a final clean-up.
+/// fusions from the largest pattern down (attention before the GEMMs it contains; LayerNorm first, since shape
+/// inference cannot follow a decomposed LayerNorm and attention checks its input's shape), then a final clean-up.
 /// </summary>
 internal static class GraphOptimizer
 {
@@ -26,6 +27,7 @@ internal static class GraphOptimizer
             new ConstantFolding(deferTransposedWeights: true),
             new DeadNodeElimination(),
             new LayerNormFusion(),
+            new AttentionFusion(),
             new GemmFusion(),
             new SkipLayerNormFusion(),
             new ConstantFolding(deferTransposedWeights: false),

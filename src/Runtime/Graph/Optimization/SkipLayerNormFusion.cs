@@ -31,7 +31,7 @@ internal sealed class SkipLayerNormFusion : IGraphPass
             if (index.ProducerIs(norm.Inputs[0], "Add") is not { } add || !index.SingleUse(add.Outputs[0]) || removed.Contains(add)
                 || graph.ConstantOf(add.Inputs[0]) is not null || graph.ConstantOf(add.Inputs[1]) is not null)
                 continue;
-            shapes ??= ShapeInference.Infer(graph.ToGraph());
+            shapes ??= FusedShapes.Infer(graph);
             if (!shapes.TryGetValue(add.Inputs[0], out SymbolicShape? a) || !shapes.TryGetValue(add.Inputs[1], out SymbolicShape? b)
                 || a.Rank != 3 || !a.Dims.SequenceEqual(b.Dims) || a.Dims.Any(d => !d.IsFixed && d.Symbol is null))
                 continue;

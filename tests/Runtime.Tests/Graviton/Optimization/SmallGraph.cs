@@ -14,7 +14,12 @@ internal sealed class SmallGraph(int opset = 17)
     private int _nodes;
 
     /// <summary>A float input; a dimension is a size (≥ 0) or a symbol name.</summary>
-    public SmallGraph Input(string name, params object[] dims)
+    public SmallGraph Input(string name, params object[] dims) => Input(name, TensorProto.Types.DataType.Float, dims);
+
+    /// <summary>An int64 input (token ids, attention masks).</summary>
+    public SmallGraph Int64Input(string name, params object[] dims) => Input(name, TensorProto.Types.DataType.Int64, dims);
+
+    private SmallGraph Input(string name, TensorProto.Types.DataType type, object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (object d in dims)
@@ -22,7 +27,7 @@ internal sealed class SmallGraph(int opset = 17)
         _graph.Input.Add(new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         });
         return this;
     }
@@ -69,6 +74,8 @@ internal sealed class SmallGraph(int opset = 17)
     }
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
     public byte[] Bytes()
     {

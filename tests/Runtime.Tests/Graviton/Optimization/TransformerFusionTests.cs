@@ -85,7 +85,7 @@ public sealed class TransformerFusionTests(TransformerModelFiles models) : IClas
         {
             Dictionary<string, Tensor> inputs = TransformerInputs.Create(config, batch, sequence, seed: 17 * batch + sequence);
             using var session = new GravitonSession(path, threads: 2);
-            Optimized.AllParity(OrtReference.Run(path, inputs), session.Run(inputs), $"{config.Name} b{batch} s{sequence}");
+            Optimized.TransformerParity(arch, OrtReference.Run(path, inputs), session.Run(inputs), inputs, $"{config.Name} b{batch} s{sequence}");
         }
     }
 
