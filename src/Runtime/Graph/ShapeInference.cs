@@ -22,6 +22,9 @@ internal static class ShapeInference
         "Where", "Max", "Min", "Sum",
     ];
 
+    /// <summary>Quantized forms of MatMul (ONNX's and ONNX Runtime's com.microsoft ones): the output has MatMul's shape.</summary>
+    private static readonly HashSet<string> QuantizedMatMuls = ["MatMulInteger", "DynamicQuantizeMatMul", "MatMulIntegerToFloat"];
+
     public static Dictionary<string, SymbolicShape> Infer(OnnxGraph graph)
     {
         var shapes = new Dictionary<string, SymbolicShape>(StringComparer.Ordinal);
@@ -33,7 +36,7 @@ internal static class ShapeInference
             shapes[name] = SymbolicShape.Of(tensor.ShapeSpan());
         foreach (GraphNode node in graph.Nodes)
         {
-            if (node.Domain.Length != 0 || !node.HasOutput(0))
+            if ((node.Domain.Length != 0 && !QuantizedMatMuls.Contains(node.OpType)) || !node.HasOutput(0))
                 continue;
             SymbolicShape? result = null;
             try
@@ -72,12 +75,15 @@ internal static class ShapeInference
         }
         switch (node.OpType)
         {
-            case "MatMul" when In(0) is { } a && In(1) is { } b && a.Rank >= 2 && b.Rank >= 2:
+            case "DynamicQuantizeLinear" or "QuantizeLinear" or "DequantizeLinear" when node.Domain.Length == 0:
+                return In(0); // outputs 1 and 2 of DynamicQuantizeLinear (scale, zero point) are scalars nobody sizes by
+            case "MatMul" or "MatMulInteger" or "DynamicQuantizeMatMul" or "MatMulIntegerToFloat"
+                when In(0) is { } a && In(1) is { } b && a.Rank >= 2 && b.Rank >= 2:
             {
                 SymbolicDim k1 = a.Dims[^1], k2 = b.Dims[^2];
                 if (k1.IsFixed && k2.IsFixed && k1.Value != k2.Value)
                     throw new OnnxModelException(
-                        $"{graph.Source}: node '{node.Name}' (MatMul) multiplies {a} by {b}: inner dimensions {k1.Value} and {k2.Value} differ");
+                        $"{graph.Source}: node '{node.Name}' ({node.OpType}) multiplies {a} by {b}: inner dimensions {k1.Value} and {k2.Value} differ");
                 SymbolicShape batch = Broadcast(new SymbolicShape(a.Dims[..^2]), new SymbolicShape(b.Dims[..^2]));
                 return new SymbolicShape([.. batch.Dims, a.Dims[^2], b.Dims[^1]]);
             }

@@ -50,6 +50,12 @@ public sealed class DeclaredOutputShapeTests(TransformerModelFiles models) : ICl
         TensorInfo reported = ours.Outputs.Single(o => o.Name == "last_hidden_state");
         Assert.Equal(declared.Dims[^1], reported.Dims[^1]);
         Assert.True(reported.Dims[^1] > 0, $"hidden size not fixed: {reported}");
+
+        // Quantized at load, the graph's MatMuls become DynamicQuantizeLinear + quantized MatMuls: the size must survive.
+        using IInferenceSession int8 = InferenceSessionFactory.Create(files.ModelFile,
+            new InferenceOptions { Engine = InferenceEngine.Graviton, Precision = Precision.Int8, Threads = 1 });
+        Assert.Equal(Precision.Int8, int8.ChosenPrecision);
+        Assert.Equal(declared.Dims[^1], int8.Outputs.Single(o => o.Name == "last_hidden_state").Dims[^1]);
     }
 
     public void Dispose() => _folder.Dispose();
