@@ -30,13 +30,14 @@ public sealed class AttentionFusionSmallGraphTests : IDisposable
         public int KeyHeads { get; init; } = Heads;
         public bool ScoresReadElsewhere { get; init; }
         public float Filter { get; init; } = -10000f;
+        public bool SymbolicHidden { get; init; }
     }
 
     /// <summary>One self-attention block as the exports write it; returns the graph with its outputs declared.</summary>
     private static SmallGraph Build(Block b)
     {
         var g = new SmallGraph(opset: 17);
-        g.Input("x", "batch", "sequence", Hidden).Int64Input("attention_mask", "batch", "sequence");
+        g.Input("x", "batch", "sequence", b.SymbolicHidden ? "hidden" : Hidden).Int64Input("attention_mask", "batch", "sequence");
         if (b.KeyWeightIsInput)
             g.Input("wk", Hidden, b.KeyHeads * HeadSize);
 
@@ -216,9 +217,10 @@ public sealed class AttentionFusionSmallGraphTests : IDisposable
     }
 
     [Fact]
-    public void Fused_attention_names_its_input_when_a_run_feeds_the_wrong_hidden_size()
+    public void Fused_attention_names_node_and_input_when_a_run_feeds_the_wrong_hidden_size()
     {
-        string path = Build(new Block()).Save(_folder);
+        // The file leaves the hidden size symbolic, so only the fused node can notice the mismatch.
+        string path = Build(new Block { SymbolicHidden = true }).Save(_folder);
         using var session = new GravitonSession(path, threads: 1);
         Assert.Contains("1 attention", session.Description);
         var feeds = new Dictionary<string, Tensor>
@@ -227,6 +229,7 @@ public sealed class AttentionFusionSmallGraphTests : IDisposable
             ["attention_mask"] = Tensor.Create(new long[6], 2, 3),
         };
         Exception e = Assert.ThrowsAny<Exception>(() => session.Run(feeds));
-        Assert.Contains("x", e.Message);
+        foreach (string part in new[] { "fused_attention", "(Attention)", "input", "[2, 3, 16]", "hidden size 16", "32" })
+            Assert.Contains(part, e.Message);
     }
 }
