@@ -31,6 +31,7 @@ public sealed class AttentionFusionSmallGraphTests : IDisposable
         public bool ScoresReadElsewhere { get; init; }
         public float Filter { get; init; } = -10000f;
         public bool SymbolicHidden { get; init; }
+        public bool NoPaddingMask { get; init; }
     }
 
     /// <summary>One self-attention block as the exports write it; returns the graph with its outputs declared.</summary>
@@ -82,7 +83,7 @@ public sealed class AttentionFusionSmallGraphTests : IDisposable
         }
         if (b.ScoresReadElsewhere)
             g.Output(scores);
-        string probabilities = g.Node("Softmax", [g.Node("Add", [scores, mask])], attributes: SmallGraph.Int("axis", -1));
+        string probabilities = g.Node("Softmax", [b.NoPaddingMask ? scores : g.Node("Add", [scores, mask])], attributes: SmallGraph.Int("axis", -1));
         string context = g.Node("Transpose", [g.Node("MatMul", [probabilities, vh])], attributes: SmallGraph.Ints("perm", 0, 2, 1, 3));
         string merged = b.DynamicShapes ? DynamicTarget(g, context, Hidden) : g.Constant("merged", Tensor.Create(new long[] { 0, 0, Hidden }, 3));
         g.Output(g.Node("Reshape", [context, merged], output: "y"));
@@ -183,6 +184,17 @@ public sealed class AttentionFusionSmallGraphTests : IDisposable
         GraphNode node = AttentionNode(r);
         Assert.Equal(1, node.Attributes.GetInt("unidirectional", 0));
         Assert.Equal(float.MinValue, node.Attributes.GetFloat("mask_filter_value", 0f));
+    }
+
+    [Fact]
+    public void Causal_attention_without_a_padding_mask_fuses_without_mask_index()
+    {
+        OptimizationResult r = Check(new Block { Causal = true, NoPaddingMask = true });
+        GraphNode node = AttentionNode(r);
+        Assert.Equal(1, node.Attributes.GetInt("unidirectional", 0));
+        Assert.Equal(3, node.Inputs.Length);
+        Assert.False(node.Attributes.Has("mask_filter_value"));
+        Assert.Equal(["Attention"], r.Graph.Nodes.Select(n => n.OpType));
     }
 
     [Fact]
