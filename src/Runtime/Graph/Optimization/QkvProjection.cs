@@ -33,13 +33,10 @@ internal sealed record QkvProjection(string Input, string? WeightName, Tensor We
         if (index.ProducerIs(product, "MatMul") is not { Inputs.Length: 2 } matMul
             || graph.ConstantOf(matMul.Inputs[1]) is not { ElementType: TensorElementType.Float32, Rank: 2 } weight || weight.Dimension(1) == 0)
             return null;
-        Tensor? bias = null;
-        if (biasName is not null
-            && (graph.ConstantOf(biasName) is not { ElementType: TensorElementType.Float32, Rank: 1 } b || b.Dimension(0) != weight.Dimension(1)))
+        Tensor? bias = biasName is null ? null : graph.ConstantOf(biasName);
+        if (biasName is not null && (bias is not { ElementType: TensorElementType.Float32, Rank: 1 } || bias.Dimension(0) != weight.Dimension(1)))
             return null;
-        if (biasName is not null)
-            bias = graph.ConstantOf(biasName);
-        return new Linear(matMul.Inputs[0], matMul.Inputs[1], weight, biasName, bias, add is null ? [matMul] : [matMul, add!]);
+        return new Linear(matMul.Inputs[0], matMul.Inputs[1], weight, biasName, bias, add is null ? [matMul] : [matMul, add]);
     }
 
     private static QkvProjection? FromThree(string q, string k, string v, WorkingGraph graph, ValueIndex index)
