@@ -15,7 +15,7 @@ internal static class CliApp
           cpu                               print the detected CPU features and the kernels in use
           models create <bert|roberta|gpt2> --size tiny|base|large --out FILE [--cased|--uncased] [--labels N] [--seed S]
           models list                       list the built-in model configurations
-          infer --model M.onnx --input-dir D --output-dir O [--engine ort|graviton] [--precision fp32|bf16|int8|auto] [--threads N]
+          infer --model M.onnx --input-dir D --output-dir O [--engine graviton|ort] [--precision fp32|bf16|int8|auto] [--threads N]
                                             read D/<input name>.npy, run the model, write O/<output name>.npy
           embed --model minilm|arctic-xs|FILE.onnx [--vocab FILE] --input texts.jsonl --output out.npy [--precision fp32|int8|bf16|auto]
                 [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query] [--baseline-batches 1,8,32]

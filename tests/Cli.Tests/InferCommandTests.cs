@@ -8,6 +8,16 @@ namespace MlNetGraviton.Cli.Tests;
 
 public sealed class InferCommandTests
 {
+    [Fact]
+    public void The_projects_own_engine_is_the_default_and_ort_is_one_flag_away()
+    {
+        InferenceOptions byDefault = Commands.InferCommand.ParseOptions(new CommandLineArgs([], new HashSet<string>()));
+        Assert.Equal(InferenceEngine.Graviton, byDefault.Engine);
+        Assert.Equal(Precision.Float32, byDefault.Precision);
+        InferenceOptions ort = Commands.InferCommand.ParseOptions(new CommandLineArgs(["--engine", "ort"], new HashSet<string>()));
+        Assert.Equal(InferenceEngine.OnnxRuntime, ort.Engine);
+    }
+
     [Theory]
     [InlineData(TransformerArchitecture.Bert, 0, "ort")]
     [InlineData(TransformerArchitecture.Roberta, 3, "ort")]

@@ -28,8 +28,8 @@ internal static class InferCommand
     /// <summary>--engine, --precision and --threads, shared by the commands that run a model.</summary>
     internal static InferenceOptions ParseOptions(CommandLineArgs cl)
     {
-        // Default: ONNX Runtime until the project's own engine lands; then graviton becomes the default.
-        string engine = cl.Value("engine") ?? "ort";
+        // Default: the project's own engine; ONNX Runtime stays one flag away (and is the reference the tests check against).
+        string engine = cl.Value("engine") ?? "graviton";
         string precision = cl.Value("precision", "p") ?? "fp32";
         return new InferenceOptions
         {
