@@ -20,6 +20,8 @@ internal sealed class OrtBenchEngine : IBenchEngine
     public OrtBenchEngine(BenchCase c)
     {
         _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = c.Threads };
+        // Engines are interleaved run by run: ORT's workers must not spin on after a run and slow the next engine.
+        _options.AddSessionConfigEntry(Bench.OrtSpinning.ConfigKey, "0");
         switch (c.Precision)
         {
             case "fp32":
