@@ -154,18 +154,7 @@ internal static class OnnxGraphLoader
             }
         }
 
-        var ready = new PriorityQueue<int, int>();
-        for (int i = 0; i < nodes.Count; i++)
-            if (pending[i] == 0)
-                ready.Enqueue(i, i);
-        var order = new List<GraphNode>(nodes.Count);
-        while (ready.TryDequeue(out int i, out _))
-        {
-            order.Add(nodes[i]);
-            foreach (int c in consumers[i])
-                if (--pending[c] == 0)
-                    ready.Enqueue(c, c);
-        }
+        List<GraphNode> order = StableTopologicalOrder.Drain(nodes, pending, consumers);
         if (order.Count != nodes.Count)
         {
             int stuck = Array.FindIndex(pending, p => p > 0);
