@@ -21,7 +21,7 @@ internal static class CliApp
                 [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query] [--baseline-batches 1,8,32]
                                             one embedding per JSONL "text", in input order, into a float32 [rows, dim] .npy
           bench model [-m MODEL...] [--model-file F] [-p fp32|int8|bf16...] [-b N...] [-s N...] [-t RUNS] [--threads N]
-                      [--engines graviton ort mlnet] [--csv PATH] [--quick] [--warmup N] [--no-chart]
+                      [--engines graviton ort mlnet] [--csv PATH] [--quick] [--warmup N] [--no-chart] [--profile]
                                             ONNX Runtime's transformers benchmark for our engine, ORT and ML.NET side by side
           bench gemm [--m M --k K --n N] [--precision fp32|int8|bf16] [--threads T]... [--runs R] [--seconds S]
                                             one GEMM: our kernels vs ONNX Runtime's MatMul vs the measured FMA peak

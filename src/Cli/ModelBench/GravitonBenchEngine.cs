@@ -48,5 +48,10 @@ internal sealed class GravitonBenchEngine : IBenchEngine
 
     public void RunOnce() => _session.Run(_inputs, _outputs);
 
+    /// <summary>Times each op from now on (`bench model --profile`); the ORT and ML.NET rows are not affected.</summary>
+    public void StartProfiling() => (_session as GravitonSession)?.StartProfiling();
+
+    public string? ProfileSummary => (_session as GravitonSession)?.ProfileSummary;
+
     public void Dispose() => _session.Dispose();
 }

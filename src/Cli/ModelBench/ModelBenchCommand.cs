@@ -17,7 +17,7 @@ internal static class ModelBenchCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter progress)
     {
-        var cl = new CommandLineArgs(args, new HashSet<string> { "quick", "no-chart" });
+        var cl = new CommandLineArgs(args, new HashSet<string> { "quick", "no-chart", "profile" });
         IReadOnlyList<string> modelFiles = cl.Values("model-file");
         IReadOnlyList<string> models = cl.Values("models", "m");
         IReadOnlyList<string> precisions = Lower(cl.Values("precision", "p"));
@@ -30,6 +30,7 @@ internal static class ModelBenchCommand
         IReadOnlyList<string> engines = Lower(cl.Values("engines", "e"));
         string csv = cl.Value("csv") ?? Path.Combine("bench-results", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + ".csv");
         bool chart = !cl.Flag("no-chart");
+        bool profile = cl.Flag("profile");
         int seed = cl.Int("seed", 42);
         cl.EnsureAllRead(0);
 
@@ -98,7 +99,7 @@ internal static class ModelBenchCommand
                         int n = runs ?? DefaultRuns(quick, target.Config);
                         BenchCase c = MakeCase(target.Name, modelPath, precision, batch, seq, threads, target.Config, seed);
                         string label = $"[{cell}/{cells}] {target.Name} {precision} b={batch} s={seq}";
-                        results.AddRange(MeasureCell(c, engines, n, warmup, cpu, label, progress, unavailable));
+                        results.AddRange(MeasureCell(c, engines, n, warmup, cpu, label, progress, unavailable, profile));
                     }
                 }
             }
@@ -128,7 +129,7 @@ internal static class ModelBenchCommand
     }
 
     private static List<BenchResult> MeasureCell(BenchCase c, IReadOnlyList<string> engineNames, int runs, int warmup, string cpu,
-        string label, TextWriter progress, ISet<string> unavailable)
+        string label, TextWriter progress, ISet<string> unavailable, bool profile)
     {
         var engines = new List<IBenchEngine>();
         try
@@ -158,6 +159,8 @@ internal static class ModelBenchCommand
             {
                 for (int i = 0; i < warmup; i++)
                     engine.RunOnce();
+                if (profile && engine is GravitonBenchEngine graviton)
+                    graviton.StartProfiling();
             }
             var times = engines.Select(_ => new List<double>(runs)).ToArray();
             var sw = new Stopwatch();
@@ -187,6 +190,11 @@ internal static class ModelBenchCommand
                     c.Inputs.Count, c.Threads, c.BatchSize, c.SequenceLength, LatencyStats.From(times[e], c.BatchSize), cpu, engine.Kernel));
             }
             progress.WriteLine($"{label}: " + string.Join("  ", results.Select(r => $"{r.Engine} {LatencyStats.F2(r.Stats.Qps)} QPS")));
+            foreach (IBenchEngine engine in engines)
+            {
+                if (engine is GravitonBenchEngine { ProfileSummary: { } summary })
+                    progress.WriteLine($"{label}: graviton time per op type (timed runs; the timestamps add a little)\n{summary}");
+            }
             return results;
         }
         finally

@@ -31,6 +31,9 @@ internal sealed class ExecutionPlan
     /// <summary>The kernel chosen for each node, in run order (for descriptions and tests).</summary>
     public IEnumerable<(GraphNode Node, OpKernel Kernel)> Kernels => _nodes.Select(n => (n.Node, n.Kernel));
 
+    /// <summary>The nodes in run order (indices match <see cref="NodeProfile"/>'s).</summary>
+    public IReadOnlyList<GraphNode> Nodes => _nodes.Select(n => n.Node).ToArray();
+
     public static ExecutionPlan Build(OnnxGraph graph, OpRegistry registry, CpuFeatures cpu)
     {
         var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -87,7 +90,8 @@ internal sealed class ExecutionPlan
     }
 
     /// <summary>Runs the nodes the requested outputs need. Inputs must already be validated.</summary>
-    public Dictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, string[] outputNames, TensorPool pool, int threads)
+    public Dictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, string[] outputNames, TensorPool pool, int threads,
+        NodeProfile? profile = null)
     {
         var values = (Tensor?[])_constantSlots.Clone();
         foreach (var (name, tensor) in inputs)
@@ -128,6 +132,7 @@ internal sealed class ExecutionPlan
                 continue;
             PlannedNode n = _nodes[i];
             context.Point(n.Inputs, n.Outputs);
+            long started = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 n.Kernel.Run(context);
@@ -137,6 +142,7 @@ internal sealed class ExecutionPlan
             {
                 throw new GraphExecutionException(n.Node.Name, n.Node.OpType, e);
             }
+            profile?.Add(i, System.Diagnostics.Stopwatch.GetTimestamp() - started);
 
             // Count the readers of each new buffer (aliases such as Reshape add to the count of the buffer they share).
             foreach (int s in n.Outputs)

@@ -19,6 +19,7 @@ public sealed class GravitonSession : IInferenceSession
     private readonly TensorPool _pool = new();
     private readonly int _threads;
     private volatile bool _disposed;
+    private volatile NodeProfile? _profile;
 
     /// <summary>Loads <paramref name="modelPath"/> for fp32 execution on <paramref name="threads"/> intra-op threads (0: one per core).</summary>
     public GravitonSession(string modelPath, int threads = 0)
@@ -71,8 +72,20 @@ public sealed class GravitonSession : IInferenceSession
         ObjectDisposedException.ThrowIf(_disposed, this);
         SessionInputValidator.Validate(Inputs, inputs);
         string[] names = SessionInputValidator.ResolveOutputs(Outputs, outputNames);
-        return _plan.Run(inputs, names, _pool, _threads);
+        NodeProfile? profile = _profile;
+        Dictionary<string, Tensor> result = _plan.Run(inputs, names, _pool, _threads, profile);
+        profile?.EndRun();
+        return result;
     }
+
+    /// <summary>
+    /// Starts (or restarts) timing each node's kernel over the runs that follow; <see cref="ProfileSummary"/> reports
+    /// the time per op type. Costs two timestamps per node while on.
+    /// </summary>
+    public void StartProfiling() => _profile = new NodeProfile(_plan.Nodes);
+
+    /// <summary>Per op type: milliseconds per run and share, since <see cref="StartProfiling"/>; null when not profiling.</summary>
+    public string? ProfileSummary => _profile?.Summary();
 
     public void Dispose() => _disposed = true;
 

@@ -1,4 +1,5 @@
 using MlNetGraviton.Runtime.Ops.Contrib;
+using MlNetGraviton.Runtime.Ops.Fused;
 
 namespace MlNetGraviton.Runtime.Graph.Optimization;
 
@@ -11,16 +12,20 @@ namespace MlNetGraviton.Runtime.Graph.Optimization;
 /// mask_index = the 2-D attention_mask input as int32, shared by every layer.
 /// Fires only when every intermediate is read inside the pattern alone (Shape nodes of the export's dynamic Reshape
 /// targets included), the extended mask feeds fused layers only, and heads and widths agree.
+/// Where Q, K and V are not float Linears of one input (an int8 graph's projections are quantized MatMuls; a weight may
+/// be a graph input), the same subgraph from Q, K and V on becomes com.microsoft MultiHeadAttention(query, key, value,
+/// key_padding_mask) instead, so the projections stay as they are and only the attention core is fused.
 /// </summary>
 internal sealed class AttentionFusion : IGraphPass
 {
     private const string OpType = "Attention";
+    private const string MultiHeadOpType = "MultiHeadAttention";
     private const long Int32Type = 6;
 
     public string Name => PassNames.Attention;
 
     private sealed record Match(
-        GraphNode Softmax, QkvProjection Projection, HeadReshape Merge, float Scale, bool Causal,
+        GraphNode Softmax, QkvProjection? Projection, (string Q, string K, string V) Sources, HeadReshape Merge, float Scale, float? CausalFill,
         AttentionMaskPattern.Padding? Padding, string? Additive, GraphNode? MaskAdd, HashSet<GraphNode> Nodes);
 
     public void Run(WorkingGraph graph, OptimizerContext context)
@@ -57,11 +62,13 @@ internal sealed class AttentionFusion : IGraphPass
                     maskIndexOf[padding.AttentionMask] = maskIndex = MaskIndex(padding.AttentionMask, graph, added);
             }
             added.Add(AttentionNode(m, maskIndex, graph));
-            context.Count(Name);
+            context.Count(m.Projection is null ? PassNames.MultiHeadAttention : Name);
         }
         if (added.Count == 0)
             return;
         graph.Import(ContribOps.Domain, 1);
+        if (added.Any(n => n.Domain == FusedOps.Domain))
+            graph.Import(FusedOps.Domain, FusedOps.Version);
         graph.Replace(removed, added);
     }
 
@@ -116,11 +123,17 @@ internal sealed class AttentionFusion : IGraphPass
             || HeadReshape.Split(weighted.Inputs[1], HeadReshape.ToHeads, graph, index, shapes) is not { } v
             || q.Heads != k.Heads || q.Heads != v.Heads || q.HeadSize != k.HeadSize || q.HeadSize != v.HeadSize
             || HeadReshape.Merge(weighted.Outputs[0], q.Heads, q.HeadSize, graph, index) is not { } merge
-            || QkvProjection.Find(q.Source, k.Source, v.Source, graph, index) is not { } projection
-            || projection.Width != q.Heads * q.HeadSize
-            || !shapes.TryGetValue(projection.Input, out SymbolicShape? x) || x.Rank != 3
-            || x.Dims[..2].Any(d => !d.IsFixed && d.Symbol is null)
             || !float.IsFinite(scale) || scale == 0f)
+            return null;
+        QkvProjection? projection = QkvProjection.Find(q.Source, k.Source, v.Source, graph, index);
+        if (projection is not null && projection.Width != q.Heads * q.HeadSize)
+            return null;
+        // The attention input: the projection's, or (multi-head form) Q itself, whose K and V must cover the same positions.
+        if (!shapes.TryGetValue(projection?.Input ?? q.Source, out SymbolicShape? x) || x.Rank != 3
+            || x.Dims[..2].Any(d => !d.IsFixed && d.Symbol is null))
+            return null;
+        if (projection is null && (!SamePositions(k.Source, x, shapes) || !SamePositions(v.Source, x, shapes)
+                || x.Dims[2] is not { IsFixed: true } width || width.Value != q.Heads * q.HeadSize))
             return null;
         if (where is not null && AttentionMaskPattern.FindCausal(where, graph, index, x.Dims[1], shapes) is null)
             return null;
@@ -129,11 +142,16 @@ internal sealed class AttentionFusion : IGraphPass
             return null;
         foreach (HeadReshape part in new[] { q, k, v, merge })
             nodes.UnionWith(part.Nodes);
-        nodes.UnionWith(projection.Nodes);
+        if (projection is not null)
+            nodes.UnionWith(projection.Nodes);
         if (!ReadOnlyInside(nodes, [q, k, v, merge], merge.Source, graph, index))
             return null;
-        return new Match(softmax, projection, merge, scale, where is not null, padding, additive, maskAdd, nodes);
+        float? causalFill = where is null ? null : graph.ConstantOf(where.Inputs[2])!.AsSpan<float>()[0];
+        return new Match(softmax, projection, (q.Source, k.Source, v.Source), merge, scale, causalFill, padding, additive, maskAdd, nodes);
     }
+
+    private static bool SamePositions(string value, SymbolicShape x, Dictionary<string, SymbolicShape> shapes) =>
+        shapes.TryGetValue(value, out SymbolicShape? s) && s.Rank == 3 && s.Dims[0] == x.Dims[0] && s.Dims[1] == x.Dims[1];
 
     private sealed record Scaling(string Input, float Factor, GraphNode Node);
 
@@ -184,14 +202,9 @@ internal sealed class AttentionFusion : IGraphPass
 
     private static GraphNode AttentionNode(Match m, string maskIndex, WorkingGraph graph)
     {
-        QkvProjection p = m.Projection;
         string name = m.Softmax.Name + "/fused_attention";
-        string weight = p.WeightName ?? graph.NewName(name + "/qkv_weight");
-        string bias = p.BiasName ?? graph.NewName(name + "/qkv_bias");
-        graph.Constants[weight] = p.Weight;
-        graph.Constants[bias] = p.Bias;
         var attributes = new List<Onnx.AttributeProto> { NewNode.Int("num_heads", m.Merge.Heads) };
-        if (m.Causal)
+        if (m.CausalFill is not null)
             attributes.Add(NewNode.Int("unidirectional", 1));
         if (m.Padding is { } padding)
             attributes.Add(NewNode.Float("mask_filter_value", padding.Filter));
@@ -199,6 +212,21 @@ internal sealed class AttentionFusion : IGraphPass
         float standard = 1f / MathF.Sqrt(m.Merge.HeadSize);
         if (MathF.Abs(m.Scale - standard) > 1e-6f * standard)
             attributes.Add(NewNode.Float("scale", m.Scale));
+        if (m.Projection is not { } p)
+        {
+            (string q, string k, string v) = m.Sources;
+            string[] core = maskIndex.Length > 0 ? [q, k, v, "", maskIndex] : [q, k, v];
+            if (m.CausalFill is not { } fill || maskIndex.Length == 0)
+                return NewNode.Create(name, MultiHeadOpType, ContribOps.Domain, core, [m.Merge.Source], [.. attributes]);
+            // Causal with padding: ORT's contract differs from the original graph at fully masked (left-padded) rows, and
+            // in int8 graphs those rows reach every row through the next layer's dynamic quantization range: our own form.
+            attributes.Add(NewNode.Float(MultiHeadAttentionKernel.DecomposedCausalFillAttribute, fill));
+            return NewNode.Create(name, MultiHeadOpType, FusedOps.Domain, core, [m.Merge.Source], [.. attributes]);
+        }
+        string weight = p.WeightName ?? graph.NewName(name + "/qkv_weight");
+        string bias = p.BiasName ?? graph.NewName(name + "/qkv_bias");
+        graph.Constants[weight] = p.Weight;
+        graph.Constants[bias] = p.Bias;
         string[] inputs = maskIndex.Length > 0 ? [p.Input, weight, bias, maskIndex] : [p.Input, weight, bias];
         return NewNode.Create(name, OpType, ContribOps.Domain, inputs, [m.Merge.Source], [.. attributes]);
     }

@@ -7,7 +7,8 @@ namespace MlNetGraviton.Runtime.Graph.Optimization;
 /// Shape inference over a graph that already holds fused nodes. Load-time inference follows only default-domain ops,
 /// so each fused node is shown to it as the plain op with the same output shape: a fused-domain LayerNormalization as
 /// LayerNormalization, MatMulEpilogue (B not transposed) as MatMul(x, B), SkipLayerNormalization as Identity of its
-/// input, and a self-Attention whose output width equals its input width as Identity of its input.
+/// input, a self-Attention whose output width equals its input width as Identity of its input, a GELU as Identity, and
+/// MultiHeadAttention as Add(query, value).
 /// </summary>
 internal static class FusedShapes
 {
@@ -41,6 +42,10 @@ internal static class FusedShapes
             (ContribOps.Domain, "Attention") when node.HasInput(1) && !node.Attributes.Has("qkv_hidden_sizes")
                 && graph.ConstantOf(node.Inputs[1]) is { Rank: 2 } w && w.Dimension(1) == 3 * w.Dimension(0) =>
                 Plain(node, "Identity", [node.Inputs[0]], output),
+            (ContribOps.Domain, "Gelu" or "FastGelu" or "BiasGelu" or "QuickGelu") => Plain(node, "Identity", [node.Inputs[0]], output),
+            // [B, S, D] and value [B, T, Dv]: Add gives [B, S, Dv] for self-attention (T = S) and one key (T = 1) with Dv = D,
+            // and no shape when they do not broadcast, so no later pass acts on a wrong one.
+            (ContribOps.Domain or FusedOps.Domain, "MultiHeadAttention") when node.HasInput(2) => Plain(node, "Add", [node.Inputs[0], node.Inputs[2]], output),
             _ => null,
         };
     }

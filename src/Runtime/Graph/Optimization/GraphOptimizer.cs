@@ -29,6 +29,7 @@ internal static class GraphOptimizer
             new LayerNormFusion(),
             new AttentionFusion(),
             new GemmFusion(),
+            new GeluFusion(),
             new SkipLayerNormFusion(),
             new ConstantFolding(deferTransposedWeights: false),
             new DeadNodeElimination(),

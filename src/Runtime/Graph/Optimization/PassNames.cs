@@ -12,7 +12,9 @@ internal static class PassNames
     public const string LayerNorm = "layernorm";
     public const string SkipLayerNorm = "skip+layernorm";
     public const string Attention = "attention";
+    public const string MultiHeadAttention = "multi-head attention";
+    public const string Gelu = "gelu";
 
     /// <summary>Fusion counters in the order descriptions list them.</summary>
-    public static readonly string[] Fusions = [Attention, GemmGelu, Gemm, GemmTransposed, LayerNorm, SkipLayerNorm];
+    public static readonly string[] Fusions = [Attention, MultiHeadAttention, GemmGelu, Gemm, GemmTransposed, Gelu, LayerNorm, SkipLayerNorm];
 }

@@ -5,58 +5,77 @@ using MlNetGraviton.Kernels.Threading;
 namespace MlNetGraviton.Runtime.Ops.Contrib;
 
 /// <summary>
-/// One (batch, head) of attention per task, reading Q, K and V in place from the fused QKV buffer [B·S, Wq + Wk + Wv]:
-/// Kᵀ of the head is staged densely, then for each query row: scores = q·Kᵀ·scale + mask (+ causal), softmax without
+/// One (batch, head) of attention per task, reading Q, K and V in place: from the fused QKV buffer [B·S, Wq + Wk + Wv]
+/// (Attention) or from three tensors [B·S, Wq], [B·T, Wk], [B·T, Wv] (MultiHeadAttention); each has its own row stride and
+/// column offset. Kᵀ of the head is staged densely, then for each query row: scores = q·Kᵀ·scale + mask (+ causal), softmax without
 /// its final division, context = e·V, and the row scaled by 1/Σe while it is written into the head's slice of the output.
 /// A causal head computes only the keys up to each query (half the work of a full mask).
 /// </summary>
 internal struct AttentionHeads : ITileTask
 {
-    public float[] Qkv;
+    public float[] Q, K, V;
     public float[] Output;
     public AttentionMask Mask;
-    public int Batch, Sequence, Heads, QkHeadSize, VHeadSize, QkvWidth, KOffset, VOffset, OutputWidth;
+    public int Batch, Sequence, KvSequence, Heads, QkHeadSize, VHeadSize, OutputWidth;
+    public int QStride, KStride, VStride, QOffset, KOffset, VOffset;
     public float Scale;
     public bool Causal;
+
+    /// <summary>
+    /// Causal with a key mask, as Hugging Face's decomposition computes it: s = Where(causal, q·kᵀ·scale, fill) + mask.
+    /// Rows with a valid visible key come out the same either way (later keys weigh exp(fill − max) = 0); a row whose
+    /// visible keys are all masked (a left-padded position) then spreads over every key whose term is largest, later ones
+    /// included, exactly like the original graph, instead of over the visible ones. NaN fill = off (ORT's contract).
+    /// </summary>
+    public float DecomposedCausalFill;
 
     public readonly void Run(int taskIndex)
     {
         int b = taskIndex / Heads, h = taskIndex % Heads;
-        int s = Sequence, t = Sequence, dk = QkHeadSize, dv = VHeadSize, width = QkvWidth;
+        int s = Sequence, t = KvSequence, dk = QkHeadSize, dv = VHeadSize;
         float[] keysT = ArrayPool<float>.Shared.Rent(dk * t);
         float[] scores = ArrayPool<float>.Shared.Rent(t);
         float[] keyMask = ArrayPool<float>.Shared.Rent(t);
         try
         {
             Span<float> kt = keysT.AsSpan(0, dk * t), row = scores.AsSpan(0, t), mask = keyMask.AsSpan(0, t);
-            ReadOnlySpan<float> qkv = Qkv;
-            int batchBase = b * s * width;
+            ReadOnlySpan<float> queries = Q, keys = K;
+            int keyBase = b * t * KStride + KOffset + h * dk;
             for (int j = 0; j < t; j++)
             {
-                ReadOnlySpan<float> key = qkv.Slice(batchBase + j * width + KOffset + h * dk, dk);
+                ReadOnlySpan<float> key = keys.Slice(keyBase + j * KStride, dk);
                 for (int d = 0; d < dk; d++)
                     kt[d * t + j] = key[d];
             }
             bool hasKeyMask = Mask.Form is not (AttentionMaskForm.None or AttentionMaskForm.Raw3D);
             if (hasKeyMask)
                 Mask.KeyRow(b, mask);
-            ReadOnlySpan<float> values = qkv.Slice(batchBase + VOffset + h * dv);
+            // First key the mask keeps: queries before it see no valid key.
+            int firstValid = 0;
+            if (Causal && hasKeyMask && !float.IsNaN(DecomposedCausalFill))
+                while (firstValid < t && mask[firstValid] != 0f)
+                    firstValid++;
+            ReadOnlySpan<float> values = V.AsSpan(b * t * VStride + VOffset + h * dv);
+            int queryBase = b * s * QStride + QOffset + h * dk;
             for (int i = 0; i < s; i++)
             {
                 // Causal: keys after the query are excluded outright (ORT fills them with float.lowest, so they weigh 0
                 // even when padding masks every earlier key), so only the first i + 1 keys are computed.
-                int keys = Causal ? i + 1 : t;
-                Span<float> scored = row[..keys];
-                RowTimesMatrix.Run(qkv.Slice(batchBase + i * width + h * dk, dk), kt, t, scored, Scale);
+                int visible = Causal ? i + 1 : t;
+                bool decomposed = Causal && i < firstValid;
+                Span<float> scored = row[..(decomposed ? t : visible)];
+                RowTimesMatrix.Run(queries.Slice(queryBase + i * QStride, dk), kt, t, scored, Scale);
+                if (decomposed)
+                    scored[visible..].Fill(DecomposedCausalFill);
                 if (hasKeyMask)
-                    TensorPrimitives.Add(scored, mask[..keys], scored);
+                    TensorPrimitives.Add(scored, mask[..scored.Length], scored);
                 else if (Mask.PerQuery)
                     Mask.AddQueryRow(b, i, scored);
                 float max = TensorPrimitives.Max(scored);
                 TensorPrimitives.Subtract(scored, max, scored);
                 TensorPrimitives.Exp(scored, scored);
                 float sum = TensorPrimitives.Sum(scored);
-                RowTimesMatrix.Run(scored, values, width, Output.AsSpan((b * s + i) * OutputWidth + h * dv, dv), 1f / sum);
+                RowTimesMatrix.Run(scored, values, VStride, Output.AsSpan((b * s + i) * OutputWidth + h * dv, dv), 1f / sum);
             }
         }
         finally

@@ -84,20 +84,26 @@ internal sealed class AttentionKernel(
             int qkHead = qk / heads;
             var task = new AttentionHeads
             {
-                Qkv = qkv,
+                Q = qkv,
+                K = qkv,
+                V = qkv,
+                QStride = width,
+                KStride = width,
+                VStride = width,
+                KOffset = qk,
+                VOffset = 2 * qk,
                 Output = (float[])output.Data,
                 Mask = mask,
                 Batch = batch,
                 Sequence = sequence,
+                KvSequence = sequence,
                 Heads = heads,
                 QkHeadSize = qkHead,
                 VHeadSize = v / heads,
-                QkvWidth = width,
-                KOffset = qk,
-                VOffset = 2 * qk,
                 OutputWidth = v,
                 Scale = scale == 0f ? 1f / MathF.Sqrt(qkHead) : scale,
                 Causal = unidirectional && sequence > 1,
+                DecomposedCausalFill = float.NaN, // ORT's contract
             };
             int items = batch * heads;
             int threads = Math.Min(items, GemmThreads.For((long)items * sequence, sequence, qkHead + v / heads, context.Threads));

@@ -11,6 +11,7 @@ internal static class ContribOps
 
     public static OpRegistry Register(OpRegistry registry) => registry
         .Add(Domain, "Attention", 1, 1, AttentionKernel.Create)
+        .Add(Domain, "MultiHeadAttention", 1, 1, MultiHeadAttentionKernel.Create)
         .Add(Domain, "EmbedLayerNormalization", 1, 1, EmbedLayerNormalizationKernel.Create)
         .Add(Domain, "SkipLayerNormalization", 1, 1, c => SkipLayerNormalizationKernel.Create(c, simplified: false))
         .Add(Domain, "SkipSimplifiedLayerNormalization", 1, 1, c => SkipLayerNormalizationKernel.Create(c, simplified: true))

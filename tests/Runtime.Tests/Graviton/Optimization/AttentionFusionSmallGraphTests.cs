@@ -7,8 +7,8 @@ namespace MlNetGraviton.Runtime.Tests.Graviton.Optimization;
 /// The attention fusion on a hand-written Hugging Face attention block (hidden 32, 4 heads of 8, padded mask) and on
 /// near-misses a line away from it: it fires on the pattern and its variants ORT's Attention can express (another
 /// scale, Q and Kᵀ pre-scaled, the torch exporter's dynamic Reshape targets, GPT-2's causal Where), and leaves the
-/// rest alone (extended mask read elsewhere, a non-constant weight, K with other heads than Q, an intermediate read
-/// twice, a causal buffer that is not lower-triangular). Whatever fired, graviton matches ONNX Runtime on the
+/// rest alone (extended mask read elsewhere, K with other heads than Q, an intermediate read twice, a causal buffer
+/// that is not lower-triangular); with a non-constant weight only the core fuses, as MultiHeadAttention. Whatever fired, graviton matches ONNX Runtime on the
 /// original; what fired is also written back and run on ONNX Runtime.
 /// </summary>
 public sealed class AttentionFusionSmallGraphTests : IDisposable
@@ -187,6 +187,37 @@ public sealed class AttentionFusionSmallGraphTests : IDisposable
     }
 
     [Fact]
+    public void Causal_multi_head_attention_without_padding_is_onnx_runtimes_op()
+    {
+        OptimizationResult r = Check(new Block { Causal = true, KeyWeightIsInput = true, Filter = float.MinValue, NoPaddingMask = true });
+        GraphNode node = Assert.Single(r.Graph.Nodes, n => n.OpType == "MultiHeadAttention");
+        Assert.Equal("com.microsoft", node.Domain);
+        Assert.Equal(1, node.Attributes.GetInt("unidirectional", 0));
+        Assert.Equal(3, node.Inputs.Length);
+    }
+
+    [Fact]
+    public void Causal_multi_head_attention_with_padding_equals_the_original_graph_at_left_padded_rows_too()
+    {
+        // Row 1 is left padded: its first two queries see only masked keys. The original Where/Add graph spreads them over
+        // every key at the fill value; the optimizer's own form does the same, so the outputs match everywhere.
+        var b = new Block { Causal = true, KeyWeightIsInput = true, Filter = float.MinValue };
+        string path = Build(b).Save(_folder);
+        OptimizationResult r = Optimized.Of(path, AttentionFusionTransformerTests.OrtRunnable);
+        GraphNode node = Assert.Single(r.Graph.Nodes, n => n.OpType == "MultiHeadAttention");
+        Assert.Equal("ai.mlnetgraviton", node.Domain);
+        Assert.Equal(float.MinValue, node.Attributes.GetFloat("decomposed_causal_fill", 0f));
+        Dictionary<string, Tensor> feeds = Feeds(b);
+        long[] mask = feeds["attention_mask"].AsSpan<long>().ToArray();
+        int sequence = mask.Length / 2;
+        for (int t = 0; t < sequence; t++)
+            mask[sequence + t] = t < 2 ? 0 : 1;
+        feeds["attention_mask"] = Tensor.Create(mask, 2, sequence);
+        using var session = new GravitonSession(path, threads: 2);
+        Optimized.AllParity(OrtReference.Run(path, feeds), session.Run(feeds), "graviton, left padded");
+    }
+
+    [Fact]
     public void Causal_attention_without_a_padding_mask_fuses_without_mask_index()
     {
         OptimizationResult r = Check(new Block { Causal = true, NoPaddingMask = true });
@@ -210,9 +241,15 @@ public sealed class AttentionFusionSmallGraphTests : IDisposable
     }
 
     [Fact]
-    public void Non_constant_weight_does_not_fuse()
+    public void Non_constant_weight_fuses_only_the_attention_core_as_multi_head_attention()
     {
-        Assert.Equal(0, Check(new Block { KeyWeightIsInput = true }).CountOf(PassNames.Attention));
+        OptimizationResult r = Check(new Block { KeyWeightIsInput = true });
+        Assert.Equal(0, r.CountOf(PassNames.Attention));
+        Assert.Equal(1, r.CountOf(PassNames.MultiHeadAttention));
+        GraphNode node = Assert.Single(r.Graph.Nodes, n => n.OpType == "MultiHeadAttention");
+        Assert.Equal(Heads, node.Attributes.GetInt("num_heads", 0));
+        Assert.Equal(5, node.Inputs.Length); // query, key, value, no bias, key_padding_mask
+        Assert.Equal(3, r.Graph.Nodes.Count(n => n.OpType == "MatMul")); // the projections stay
     }
 
     [Fact]
