@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Numerics.Tensors;
 using MlNetGraviton.Kernels.Threading;
 
@@ -34,11 +35,11 @@ internal struct AttentionHeads : ITileTask
         int b = taskIndex / Heads, h = taskIndex % Heads;
         int s = Sequence, t = KvSequence, dk = QkHeadSize, dv = VHeadSize;
         float[] keysT = ArrayPool<float>.Shared.Rent(dk * t);
-        float[] scores = ArrayPool<float>.Shared.Rent(t);
+        float[] scores = ArrayPool<float>.Shared.Rent(4 * t);
         float[] keyMask = ArrayPool<float>.Shared.Rent(t);
         try
         {
-            Span<float> kt = keysT.AsSpan(0, dk * t), row = scores.AsSpan(0, t), mask = keyMask.AsSpan(0, t);
+            Span<float> kt = keysT.AsSpan(0, dk * t), block = scores.AsSpan(0, 4 * t), mask = keyMask.AsSpan(0, t);
             ReadOnlySpan<float> queries = Q, keys = K;
             int keyBase = b * t * KStride + KOffset + h * dk;
             for (int j = 0; j < t; j++)
@@ -57,25 +58,37 @@ internal struct AttentionHeads : ITileTask
                     firstValid++;
             ReadOnlySpan<float> values = V.AsSpan(b * t * VStride + VOffset + h * dv);
             int queryBase = b * s * QStride + QOffset + h * dk;
-            for (int i = 0; i < s; i++)
+            Span<float> output = Output.AsSpan(b * s * OutputWidth + h * dv);
+            int i = 0;
+            // Four query rows at a time: every K and V load feeds four rows. A causal block computes the keys its last row
+            // sees; each row's later keys are then excluded (−∞: weight 0), or set to the fill where the row is decomposed.
+            for (; i + 4 <= s; i += 4)
+            {
+                int n = Causal && i >= firstValid ? Math.Min(t, i + 4) : t;
+                RowTimesMatrix.Run4(queries[(queryBase + i * QStride)..], QStride, dk, kt, t, block, t, n, new Vector4(Scale));
+                Vector4 inverse = default;
+                for (int r = 0; r < 4; r++)
+                {
+                    Span<float> scored = block.Slice(r * t, n);
+                    if (Causal && i + r + 1 < n)
+                        scored[(i + r + 1)..].Fill(i + r < firstValid ? DecomposedCausalFill : float.NegativeInfinity);
+                    float sum = Normalize(scored, mask, hasKeyMask, b, i + r);
+                    inverse[r] = 1f / sum;
+                }
+                RowTimesMatrix.Run4(block, t, n, values, VStride, output[(i * OutputWidth)..], OutputWidth, dv, inverse);
+            }
+            for (; i < s; i++)
             {
                 // Causal: keys after the query are excluded outright (ORT fills them with float.lowest, so they weigh 0
                 // even when padding masks every earlier key), so only the first i + 1 keys are computed.
                 int visible = Causal ? i + 1 : t;
                 bool decomposed = Causal && i < firstValid;
-                Span<float> scored = row[..(decomposed ? t : visible)];
+                Span<float> scored = block[..(decomposed ? t : visible)];
                 RowTimesMatrix.Run(queries.Slice(queryBase + i * QStride, dk), kt, t, scored, Scale);
                 if (decomposed)
                     scored[visible..].Fill(DecomposedCausalFill);
-                if (hasKeyMask)
-                    TensorPrimitives.Add(scored, mask[..scored.Length], scored);
-                else if (Mask.PerQuery)
-                    Mask.AddQueryRow(b, i, scored);
-                float max = TensorPrimitives.Max(scored);
-                TensorPrimitives.Subtract(scored, max, scored);
-                TensorPrimitives.Exp(scored, scored);
-                float sum = TensorPrimitives.Sum(scored);
-                RowTimesMatrix.Run(scored, values, VStride, Output.AsSpan((b * s + i) * OutputWidth + h * dv, dv), 1f / sum);
+                float sum = Normalize(scored, mask, hasKeyMask, b, i);
+                RowTimesMatrix.Run(scored, values, VStride, output.Slice(i * OutputWidth, dv), 1f / sum);
             }
         }
         finally
@@ -84,5 +97,18 @@ internal struct AttentionHeads : ITileTask
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<float>.Shared.Return(keyMask);
         }
+    }
+
+    /// <summary>Adds the mask, then exp(x − max) in place; returns Σ exp (the softmax's division is left to the caller).</summary>
+    private readonly float Normalize(Span<float> scored, ReadOnlySpan<float> mask, bool hasKeyMask, int b, int i)
+    {
+        if (hasKeyMask)
+            TensorPrimitives.Add(scored, mask[..scored.Length], scored);
+        else if (Mask.PerQuery)
+            Mask.AddQueryRow(b, i, scored);
+        float max = TensorPrimitives.Max(scored);
+        TensorPrimitives.Subtract(scored, max, scored);
+        TensorPrimitives.Exp(scored, scored);
+        return TensorPrimitives.Sum(scored);
     }
 }
