@@ -45,6 +45,8 @@ public sealed class GravitonSession : IInferenceSession
         Description = string.Create(CultureInfo.InvariantCulture,
             $"graviton engine, {PrecisionName(precision)}{(precisionNote.Length > 0 ? $" ({precisionNote})" : "")}, SGEMM {kernel}, " +
             $"{_plan.NodeCount} nodes ({Optimization.Summary}), intra-op threads {_threads}");
+        if (ProfileEnvironment)
+            StartProfiling();
     }
 
     /// <summary>Loads a model held in memory (it cannot use external data).</summary>
@@ -87,7 +89,20 @@ public sealed class GravitonSession : IInferenceSession
     /// <summary>Per op type: milliseconds per run and share, since <see cref="StartProfiling"/>; null when not profiling.</summary>
     public string? ProfileSummary => _profile?.Summary();
 
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        if (!_disposed && ProfileEnvironment && _profile is { } profile)
+            Console.Error.WriteLine($"graviton profile ({Description}):{Environment.NewLine}{profile.Summary()}");
+        _disposed = true;
+    }
+
+    /// <summary>
+    /// Environment variable that makes every session profile from its first run and print the table to stderr when
+    /// disposed (for runs the code cannot reach, such as a pipeline's session): <c>MLNETGRAVITON_PROFILE=1</c>.
+    /// </summary>
+    public const string ProfileEnvironmentVariable = "MLNETGRAVITON_PROFILE";
+
+    private static bool ProfileEnvironment => Environment.GetEnvironmentVariable(ProfileEnvironmentVariable) is "1" or "true";
 
     /// <summary>
     /// An output as declared, with the dimensions the file leaves free but load-time inference fixes filled in (exports
