@@ -18,7 +18,7 @@ internal static class KernelReport
         yield return cpu.IsArm64 && cpu.Bf16
             ? "  bf16: MLAS fast-math SBGEMM (BFMMLA), session option mlas.enable_gemm_fastmath_arm64_bfloat16"
             : $"  bf16: unavailable ({(cpu.IsArm64 ? "this Arm64 CPU has no BF16" : "ONNX Runtime's bf16 fast-math is Arm64-only")})";
-        yield return "  int8: runs quantized graphs (DynamicQuantizeLinear + MatMulInteger); the project's quantizer comes with the runtime issue";
+        yield return "  int8: runs quantized graphs (DynamicQuantizeLinear + MatMulInteger, as `mlnetgraviton quantize` writes them)";
     }
 
     private static string OrtVersion() => Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();

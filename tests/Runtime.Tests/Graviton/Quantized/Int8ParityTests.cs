@@ -58,8 +58,8 @@ public sealed class Int8ParityTests(TransformerModelFiles models) : IClassFixtur
     public void An_fp32_model_quantized_at_load_equals_the_quantize_commands_file_and_stays_close_to_fp32(TransformerArchitecture arch)
     {
         var (config, path) = models.Get(arch, strong: true);
-        string quantized = _folder.File($"{config.Name}-per-tensor.onnx");
-        DynamicQuantizationReport report = DynamicQuantizer.QuantizeFile(path, quantized);
+        string quantized = _folder.File($"{config.Name}-per-channel.onnx");
+        DynamicQuantizationReport report = DynamicQuantizer.QuantizeFile(path, quantized, new DynamicQuantizationOptions { PerChannel = true });
         using IInferenceSession atLoad = InferenceSessionFactory.Create(path, new InferenceOptions { Precision = Precision.Int8, Threads = 2 });
         using IInferenceSession fromFile = InferenceSessionFactory.Create(quantized, new InferenceOptions { Precision = Precision.Int8, Threads = 1 });
         Assert.Contains($"quantized at load: quantized {report.QuantizedNodes.Count} MatMul nodes", atLoad.Description);
