@@ -5,10 +5,11 @@ namespace MlNetGraviton.Pipeline.Tests;
 public sealed class StreamingTests(TinyModels models)
 {
     [Fact]
-    public void TransformPullsInputRowsOneBatchAtATime()
+    public void TransformPullsInputRowsOneWindowOfBatchesAtATime()
     {
         var ml = new MLContext(seed: 1);
-        var source = new CountingDataView(ml.Data.LoadFromEnumerable(Texts.Labelled));
+        var many = Enumerable.Range(0, 20).SelectMany(_ => Texts.Labelled).ToArray();
+        var source = new CountingDataView(ml.Data.LoadFromEnumerable(many));
         var model = ml.Transforms.Text.TokenizeForBert(nameof(TextRow.Text), TinyModels.BertVocab)
             .Append(ml.Transforms.ApplyTransformer(models.Bert, batchSize: 4))
             .Fit(source);
@@ -21,8 +22,38 @@ public sealed class StreamingTests(TinyModels models)
         Assert.True(cursor.MoveNext());
         VBuffer<float> value = default;
         embedding(ref value);
-        Assert.Equal(4, source.RowsPulled);
+        // One window: the batches it is regrouped into by length; not the whole input.
+        Assert.Equal(4 * MlNetGraviton.Pipeline.Apply.ApplyTransformerMapping.WindowBatches, source.RowsPulled);
+        Assert.True(source.RowsPulled < many.Length);
         Assert.Equal(64, value.Length);
+    }
+
+    [Fact]
+    public void Rows_regrouped_by_length_come_out_in_input_order_with_their_own_embeddings()
+    {
+        // Texts of very different lengths in one window: batches form by length, outputs must still match the input
+        // row by row (each row's embedding equal to that row alone through the PredictionEngine).
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 23)
+            .Select(i => new TextRow { Text = string.Join(' ', Enumerable.Repeat(i % 2 == 0 ? "good" : "battery life", 1 + (i * 7) % 11)), Label = i % 3 == 0 })
+            .ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Transforms.Text.TokenizeForBert(nameof(TextRow.Text), TinyModels.BertVocab)
+            .Append(ml.Transforms.ApplyTransformer(models.Bert, batchSize: 2))
+            .Fit(data);
+        var output = model.Transform(data);
+        var texts = output.GetColumn<string>(nameof(TextRow.Text)).ToArray();
+        var embeddings = output.GetColumn<float[]>("Embedding").ToArray();
+        var perRow = ml.Model.CreatePredictionEngine<TextRow, EmbeddingRow>(model);
+        Assert.Equal(rows.Select(r => r.Text), texts);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var alone = perRow.Predict(rows[i]).Embedding;
+            for (var j = 0; j < alone.Length; j++)
+            {
+                Assert.True(MathF.Abs(alone[j] - embeddings[i][j]) <= 1e-4f * MathF.Max(1f, MathF.Abs(alone[j])), $"row {i} element {j}: {embeddings[i][j]} vs {alone[j]}");
+            }
+        }
     }
 
     [Fact]

@@ -8,11 +8,16 @@ namespace MlNetGraviton.Pipeline.Apply;
 /// <summary>
 /// Token columns → one float vector column: rows are padded to the longest row of their batch
 /// (attention mask 0 on padding), run through the session, and the chosen output is pooled per row.
+/// When streaming, a window of <see cref="WindowBatches"/> batches is read at once and cut into batches of rows of
+/// similar length (longest first), so a batch pads little; rows still come out in input order.
 /// </summary>
 internal sealed class ApplyTransformerMapping : BatchedRowMapping
 {
     // Caps one session run's per-token output (e.g. GPT-2 logits [rows, sequence, 50257]) at 64M floats.
     private const long MaxPerTokenOutputElements = 64L * 1024 * 1024;
+
+    /// <summary>Batches per reordering window when streaming.</summary>
+    internal const int WindowBatches = 8;
 
     private readonly ApplyTransformerTransformer _owner;
     private readonly DataViewSchema.Column[] _graphInputColumns;
@@ -34,6 +39,8 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
 
     public override IReadOnlyList<(string Name, DataViewType Type)> AddedColumns { get; }
 
+    public override int RowsPerCompute => (int)Math.Min(int.MaxValue / 2, (long)BatchSize * WindowBatches);
+
     public override BatchProcessor CreateProcessor(DataViewRow input, int capacity) => new Processor(this, input, capacity);
 
     private sealed class Processor : BatchProcessor
@@ -46,6 +53,7 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
         private readonly long[][] _masks;
         private readonly long[] _positions;
         private readonly VectorOutputs<float> _outputs;
+        private readonly int[] _order;
         private VBuffer<long> _scratch;
 
         public Processor(ApplyTransformerMapping mapping, DataViewRow input, int capacity)
@@ -58,6 +66,7 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
             _masks = new long[capacity][];
             _positions = new long[capacity];
             _outputs = new VectorOutputs<float>(capacity);
+            _order = new int[capacity];
         }
 
         private ModelSignature Signature => _mapping._owner.Signature;
@@ -88,30 +97,46 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
 
         public override void Compute(int count)
         {
+            // Slots by token count, longest first (stable), then batches of BatchSize along that order.
+            for (var i = 0; i < count; i++)
+            {
+                _order[i] = i;
+            }
+
+            var masks = _masks;
+            Array.Sort(_order, 0, count, Comparer<int>.Create((x, y) => masks[y].Length != masks[x].Length
+                ? masks[y].Length.CompareTo(masks[x].Length) : x.CompareTo(y)));
+            var batch = _mapping.BatchSize;
             var start = 0;
             while (start < count)
             {
-                var rows = count - start;
+                var rows = Math.Min(batch, count - start);
                 if (Signature.PerToken)
                 {
-                    var sequence = Enumerable.Range(start, rows).Max(s => _masks[s].Length);
+                    var sequence = _masks[_order[start]].Length; // the longest of its batch
                     rows = (int)Math.Clamp(MaxPerTokenOutputElements / ((long)sequence * Signature.Width), 1, rows);
                 }
 
-                Run(start, rows);
+                Run(_order.AsSpan(start, rows));
                 start += rows;
             }
         }
 
         public override Delegate CreateGetter(int addedColumn, Func<int> currentSlot) => _outputs.CreateGetter(currentSlot);
 
-        private void Run(int start, int rows)
+        private void Run(ReadOnlySpan<int> slots)
         {
-            var sequence = Enumerable.Range(start, rows).Max(s => _masks[s].Length);
+            var rows = slots.Length;
+            var sequence = 0;
+            foreach (var s in slots)
+            {
+                sequence = Math.Max(sequence, _masks[s].Length);
+            }
+
             var feeds = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             for (var i = 0; i < Signature.Inputs.Count; i++)
             {
-                feeds[Signature.Inputs[i].Name] = Padded(Signature.Inputs[i].ElementType, _inputValues[i], start, rows, sequence);
+                feeds[Signature.Inputs[i].Name] = Padded(Signature.Inputs[i].ElementType, _inputValues[i], slots, sequence);
             }
 
             var output = _mapping._owner.Session.Run(feeds, [Signature.Output.Name])[Signature.Output.Name];
@@ -126,7 +151,7 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
             var rowSize = Signature.PerToken ? sequence * Signature.Width : Signature.Width;
             for (var r = 0; r < rows; r++)
             {
-                var slot = start + r;
+                var slot = slots[r];
                 var vector = Reduce(values.Slice(r * rowSize, rowSize), slot, sequence);
                 if (_mapping._owner.Normalize)
                 {
@@ -182,14 +207,15 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
 
         // Right padding with id 0 and mask 0: masked keys get no attention weight and, under GPT-2's causal mask,
         // later positions cannot change earlier ones, so real tokens' states do not depend on the batch.
-        private static Tensor Padded(TensorElementType type, long[][] rowsValues, int start, int rows, int sequence)
+        private static Tensor Padded(TensorElementType type, long[][] rowsValues, ReadOnlySpan<int> slots, int sequence)
         {
+            var rows = slots.Length;
             if (type == TensorElementType.Int64)
             {
                 var data = new long[rows * sequence];
                 for (var r = 0; r < rows; r++)
                 {
-                    rowsValues[start + r].CopyTo(data, r * sequence);
+                    rowsValues[slots[r]].CopyTo(data, r * sequence);
                 }
 
                 return Tensor.Create(data, rows, sequence);
@@ -198,7 +224,7 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
             var narrow = new int[rows * sequence];
             for (var r = 0; r < rows; r++)
             {
-                var source = rowsValues[start + r];
+                var source = rowsValues[slots[r]];
                 for (var t = 0; t < source.Length; t++)
                 {
                     narrow[r * sequence + t] = checked((int)source[t]);

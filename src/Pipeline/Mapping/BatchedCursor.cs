@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace MlNetGraviton.Pipeline.Mapping;
 
 /// <summary>
-/// Streams a mapping over an input cursor: pulls up to <see cref="BatchedRowMapping.BatchSize"/> rows, computes the
+/// Streams a mapping over an input cursor: pulls up to <see cref="BatchedRowMapping.RowsPerCompute"/> rows, computes the
 /// added columns for them in one <see cref="BatchProcessor.Compute"/> call (only when an added column is active),
 /// then serves them one by one with the buffered pass-through values.
 /// </summary>
@@ -32,7 +32,7 @@ internal sealed class BatchedCursor : DataViewRowCursor
         }
 
         _input = input.GetRowCursor(mapping.InputColumnsFor(needed), rand);
-        var capacity = mapping.BatchSize;
+        var capacity = mapping.RowsPerCompute;
         foreach (var column in needed.Where(c => !mapping.IsAdded(c)))
         {
             _passThrough[column.Index] = ColumnValueBuffer.Create(_input, mapping.InputSchema[column.Index], capacity);

@@ -20,8 +20,14 @@ internal abstract class BatchedRowMapping
 
     public DataViewSchema InputSchema { get; }
 
-    /// <summary>Rows pulled from the input per <see cref="BatchProcessor.Compute"/> call when streaming.</summary>
+    /// <summary>Rows per batch the mapping computes at once (for a model: rows per session run).</summary>
     public int BatchSize { get; }
+
+    /// <summary>
+    /// Rows pulled from the input per <see cref="BatchProcessor.Compute"/> call when streaming: <see cref="BatchSize"/>
+    /// unless the mapping regroups a larger window into its batches (e.g. by length, so each batch pads little).
+    /// </summary>
+    public virtual int RowsPerCompute => BatchSize;
 
     /// <summary>Input columns the added columns are computed from.</summary>
     public abstract IReadOnlyList<DataViewSchema.Column> RequiredInputColumns { get; }
