@@ -216,6 +216,26 @@ public sealed class X64Assembler
     /// <summary>VCVTNEPS2BF16 ymm dst, zmm src (AVX512-BF16): 16 bf16, round-to-nearest-even.</summary>
     public void Vcvtneps2bf16(int dstYmm, int src) => EvexReg(Map0F38, PpF3, 0x72, dstYmm, 0, src);
 
+    // ---- AVX-512 integer and float ops of the fused int8 epilogue (memory forms read per-column vectors) ----
+
+    /// <summary>VPADDD dst, a, [mem] (or {1to16}).</summary>
+    public void Vpaddd(int dst, int a, X64Mem b, bool broadcast = false) => EvexMem(Map0F, Pp66, 0xFE, dst, a, b, broadcast, 64);
+
+    /// <summary>VPSUBD dst, a, b: dst = a − b.</summary>
+    public void Vpsubd(int dst, int a, int b) => EvexReg(Map0F, Pp66, 0xFA, dst, a, b);
+
+    /// <summary>VPSUBD dst, a, [mem] (or {1to16}): dst = a − [mem].</summary>
+    public void Vpsubd(int dst, int a, X64Mem b, bool broadcast = false) => EvexMem(Map0F, Pp66, 0xFA, dst, a, b, broadcast, 64);
+
+    /// <summary>VPMULLD dst, a, b: the low 32 bits of each lane's product (wrapping, like unchecked C#).</summary>
+    public void Vpmulld(int dst, int a, int b) => EvexReg(Map0F38, Pp66, 0x40, dst, a, b);
+
+    /// <summary>VPMULLD dst, a, [mem] (or {1to16}).</summary>
+    public void Vpmulld(int dst, int a, X64Mem b, bool broadcast = false) => EvexMem(Map0F38, Pp66, 0x40, dst, a, b, broadcast, 64);
+
+    /// <summary>VMULPS dst, a, [mem] (or {1to16}).</summary>
+    public void Vmulps(int dst, int a, X64Mem b, bool broadcast = false) => EvexMem(Map0F, PpNone, 0x59, dst, a, b, broadcast, 64);
+
     // ---- encoding helpers -----------------------------------------------------------------------------
 
     private void Jcc(byte opcode, X64Label target)

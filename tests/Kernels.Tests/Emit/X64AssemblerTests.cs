@@ -61,6 +61,14 @@ public sealed unsafe class X64AssemblerTests
         (a => a.Vcvtne2ps2bf16(5, 6, 7), "vcvtne2ps2bf16 zmm5,zmm6,zmm7"),
         (a => a.Vcvtne2ps2bf16(21, 22, 23), "vcvtne2ps2bf16 zmm21,zmm22,zmm23"),
         (a => a.Vcvtneps2bf16(16, 17), "vcvtneps2bf16 ymm16,zmm17"),
+        (a => a.Vpaddd(3, 4, X64Mem.At(Rax, 128), false), "vpaddd zmm3,zmm4,ZMMWORD PTR [rax+0x80]"),
+        (a => a.Vpaddd(20, 21, X64Mem.At(R10, 8), true), "vpaddd zmm20,zmm21,DWORD BCST [r10+0x8]"),
+        (a => a.Vpsubd(0, 1, 30), "vpsubd zmm0,zmm1,zmm30"),
+        (a => a.Vpsubd(25, 25, X64Mem.At(R11, 100)), "vpsubd zmm25,zmm25,ZMMWORD PTR [r11+0x64]"),
+        (a => a.Vpmulld(31, 30, 29), "vpmulld zmm31,zmm30,zmm29"),
+        (a => a.Vpmulld(30, 31, X64Mem.At(R10, 64)), "vpmulld zmm30,zmm31,ZMMWORD PTR [r10+0x40]"),
+        (a => a.Vmulps(2, 2, X64Mem.At(Rax, 192)), "vmulps zmm2,zmm2,ZMMWORD PTR [rax+0xc0]"),
+        (a => a.Vmulps(17, 18, X64Mem.At(Rdi, 12), true), "vmulps zmm17,zmm18,DWORD BCST [rdi+0xc]"),
     ];
 
     [Fact]

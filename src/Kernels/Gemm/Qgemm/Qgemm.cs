@@ -190,10 +190,29 @@ public static unsafe class Qgemm
         // 64 bytes to align, 64 more so vector code may read a little past the last block (QgemmPairFixup.Apply).
         byte[] aBuffer = ArrayPool<byte>.Shared.Rent(checked(mBlocks * blockBytes + 128));
         int[] rowSums = ArrayPool<int>.Shared.Rent(mBlocks * mr);
+        // A kernel that writes full tiles straight to C reads the per-call column vectors the tile path computes
+        // per element: za·adjust[j] and the combined scale AScale·BScales[j].
+        bool fused = kernel.FusesEpilogue;
+        int[]? columnTerm = fused ? ArrayPool<int>.Shared.Rent(b.N) : null;
+        float[]? columnScale = fused && cFloat != null ? ArrayPool<float>.Shared.Rent(b.N) : null;
         try
         {
+            if (columnTerm is not null)
+            {
+                for (int j = 0; j < b.N; j++)
+                    columnTerm[j] = unchecked(za * b.ColumnAdjust[j]);
+            }
+            if (columnScale is not null)
+            {
+                ReadOnlySpan<float> bScales = epilogue.BScales.Span;
+                float tensorScale = epilogue.AScale * bScales[0];
+                for (int j = 0; j < b.N; j++)
+                    columnScale[j] = bScales.Length > 1 ? epilogue.AScale * bScales[j] : tensorScale;
+            }
             fixed (byte* aStorage = aBuffer)
             fixed (int* pRowSums = rowSums)
+            fixed (int* pColumnTerm = columnTerm)
+            fixed (float* pColumnScale = columnScale)
             fixed (int* pAdjust = b.ColumnAdjust)
             fixed (int* pZb = b.ZeroPoints)
             using (MemoryHandle scales = epilogue.BScales.Pin())
@@ -239,12 +258,18 @@ public static unsafe class Qgemm
                     PerColumnScale = epilogue.BScales.Length > 1,
                     Bias = epilogue.Bias.IsEmpty ? null : (float*)bias.Pointer,
                     Activation = epilogue.Activation,
+                    ColumnTerm = pColumnTerm,
+                    ColumnScale = pColumnScale,
                 };
                 QgemmParallel.For(ref task, blocking.TaskCount, threads);
             }
         }
         finally
         {
+            if (columnScale is not null)
+                ArrayPool<float>.Shared.Return(columnScale);
+            if (columnTerm is not null)
+                ArrayPool<int>.Shared.Return(columnTerm);
             ArrayPool<int>.Shared.Return(rowSums);
             ArrayPool<byte>.Shared.Return(aBuffer);
         }

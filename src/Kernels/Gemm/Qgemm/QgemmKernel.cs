@@ -83,5 +83,20 @@ internal abstract unsafe class QgemmKernel
     /// </summary>
     public abstract void Compute(byte* packedA, byte* packedB, int kPadded, int* tile);
 
+    /// <summary>
+    /// Whether the kernel can also write a full <see cref="MR"/>×<see cref="NR"/> tile straight to C with the
+    /// zero-point correction and dequantize fused (<see cref="ComputeFused"/>), sparing the int32 tile round trip.
+    /// The driver still uses <see cref="Compute"/> for partial tiles and whenever a pair correction applies.
+    /// </summary>
+    public virtual bool FusesEpilogue => false;
+
+    /// <summary>
+    /// A full tile to C (row stride <paramref name="ldcBytes"/>): the raw dot products over the padded K, corrected
+    /// with <paramref name="tile"/>'s vectors, and for float outputs dequantized exactly as the driver would.
+    /// </summary>
+    public virtual void ComputeFused(byte* packedA, byte* packedB, int kPadded, void* c, long ldcBytes,
+        QgemmFusedTile* tile, QgemmFusedOutput output)
+        => throw new NotSupportedException($"{Name} does not fuse the epilogue.");
+
     public override string ToString() => Name;
 }

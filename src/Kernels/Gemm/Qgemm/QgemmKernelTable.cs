@@ -15,6 +15,7 @@ internal static class QgemmKernelTable
         Qgemm_S8S8_8x8_Dot.Instance,
         Qgemm_U8S8_8x8_Neon.Instance,
         // x86-64
+        Qgemm_U8S8_8x48_Avx512Vnni.Instance,
         Qgemm_U8S8_6x16_AvxVnni.Instance,
         Qgemm_U8S8_4x16_Avx2Maddubs.Instance,
         Qgemm_U8S8_6x16_Avx2.Instance,

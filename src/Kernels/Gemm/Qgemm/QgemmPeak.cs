@@ -10,16 +10,23 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// <summary>
 /// The int8 multiply-accumulate peak of the instruction the selected QGEMM kernel is built on, as a leaf loop of
 /// independent accumulators (no loads), on T threads: the ceiling int8 GEMM is measured against.
-/// x86: VPDPBUSD ymm with AVX-VNNI (untested: no such CPU here), else VPMADDUBSW + VPMADDWD (by ones) + VPADDD ymm, the
-/// AVX2 kernel's step (32 MACs per triple);
+/// x86: VPDPBUSD zmm with AVX512-VNNI (emitted: .NET 10 has no 512-bit intrinsic without AVX10), else VPDPBUSD ymm
+/// with AVX-VNNI, else VPMADDUBSW + VPMADDWD (by ones) + VPADDD ymm, the AVX2 kernel's step (32 MACs per triple);
 /// Arm64: SDOT with DotProd, else SMLAL. One multiply-accumulate counts as two operations.
 /// </summary>
 public static class QgemmPeak
 {
-    private enum Loop { Vnni, MaddUbsW, Sdot, Smlal, None }
+    private enum Loop { Vnni512, Vnni, MaddUbsW, Sdot, Smlal, None }
+
+    // 24 independent zmm accumulators per iteration (latency 4-5 × 2 pipes, with room), a counted loop around them.
+    private const int Vnni512Chains = 24;
+
+    private static readonly Lazy<Emit.ExecutableMemory> s_vnni512 = new(() => Emit.ExecutableMemory.FromBytes(EmitVnni512Loop()));
 
     private static Loop Kind(CpuFeatures cpu) =>
-        cpu.AvxVnni && AvxVnni.IsSupported ? Loop.Vnni
+        cpu.IsX64 && cpu.Avx512F && cpu.Avx512Vnni && Emit.ExecutableMemory.IsSupported
+            && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64 ? Loop.Vnni512
+        : cpu.AvxVnni && AvxVnni.IsSupported ? Loop.Vnni
         : cpu.Avx2 && Avx2.IsSupported ? Loop.MaddUbsW
         : cpu.DotProd && Dp.IsSupported ? Loop.Sdot
         : cpu.AdvSimd && AdvSimd.IsSupported ? Loop.Smlal
@@ -28,6 +35,7 @@ public static class QgemmPeak
     /// <summary>What the loop is, e.g. "Vector256 VPMADDUBSW+VPMADDWD+VPADDD leaf loop".</summary>
     public static string Description(CpuFeatures? cpu = null) => Kind(cpu ?? CpuFeatures.Current) switch
     {
+        Loop.Vnni512 => "Vector512 VPDPBUSD leaf loop (emitted)",
         Loop.Vnni => "Vector256 VPDPBUSD leaf loop",
         Loop.MaddUbsW => "Vector256 VPMADDUBSW+VPMADDWD+VPADDD leaf loop",
         Loop.Sdot => "Vector128 SDOT leaf loop",
@@ -51,6 +59,7 @@ public static class QgemmPeak
         task.Iterations = Math.Max(1000, (long)(task.Iterations * (seconds / 3) / Math.Max(calibration, 1e-6)));
         double opsPerIteration = kind switch
         {
+            Loop.Vnni512 => Vnni512Chains * 64 * 2.0, // VPDPBUSD zmm: 64 MACs each
             Loop.Vnni => 12 * 32 * 2.0,   // 12 × VPDPBUSD ymm: 32 MACs each
             Loop.MaddUbsW => 12 * 32 * 2.0, // 12 × VPMADDUBSW ymm (+ VPMADDWD, VPADDD): 32 MACs each
             Loop.Sdot => 16 * 16 * 2.0,   // 16 × SDOT: 16 MACs each
@@ -77,12 +86,38 @@ public static class QgemmPeak
         {
             Sink += Kind switch
             {
+                Loop.Vnni512 => RunVnni512(Iterations),
                 Loop.Vnni => LoopVnni(Iterations),
                 Loop.MaddUbsW => LoopMaddUbsW(Iterations),
                 Loop.Sdot => LoopSdot(Iterations),
                 _ => LoopSmlal(Iterations),
             };
         }
+    }
+
+    private static unsafe int RunVnni512(long iterations)
+        => ((delegate* unmanaged<long, int>)s_vnni512.Value.Address)(iterations);
+
+    /// <summary>int f(long n): n iterations of <see cref="Vnni512Chains"/> independent VPDPBUSD zmm, no loads; returns 0.</summary>
+    internal static byte[] EmitVnni512Loop()
+    {
+        var asm = new Emit.X64Assembler();
+        const int Ones = 30, Signed = 31;
+        for (int r = 0; r < 32; r++)
+            asm.Vpxord(r, r, r);
+        Emit.X64Label loop = asm.NewLabel(), done = asm.NewLabel();
+        asm.Mov(Emit.X64Reg.Rax, Emit.X64Reg.Rdi);
+        asm.Test(Emit.X64Reg.Rax, Emit.X64Reg.Rax);
+        asm.Jz(done);
+        asm.Bind(loop);
+        for (int r = 0; r < Vnni512Chains; r++)
+            asm.Vpdpbusd(r, Ones, Signed);
+        asm.Dec(Emit.X64Reg.Rax);
+        asm.Jnz(loop);
+        asm.Bind(done);
+        asm.Vzeroupper();
+        asm.Ret(); // rax = 0 after the loop
+        return asm.ToBytes();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -32,6 +32,8 @@ internal unsafe struct QgemmTileTask : ITileTask
     public bool PerColumnScale;
     public float* Bias;
     public GemmActivation Activation;
+    public int* ColumnTerm;    // za·ColumnAdjust[j], for kernels that fuse the epilogue (else null)
+    public float* ColumnScale; // AScale·BScales[j], for those kernels with float output (else null)
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int taskIndex)
@@ -44,6 +46,9 @@ internal unsafe struct QgemmTileTask : ITileTask
         int panel0 = panelGroup * blocking.PanelsPerTask, panel1 = Math.Min(B.PanelCount, panel0 + blocking.PanelsPerTask);
         QgemmPairFixup? fixup = B.PairFixup;
         int* tile = stackalloc int[mr * nr];
+        bool fusedOutput = kernel.FusesEpilogue && fixup == null;
+        QgemmFusedOutput output = CFloat == null ? QgemmFusedOutput.Int32 : Bias == null ? QgemmFusedOutput.Float : QgemmFusedOutput.FloatBias;
+        QgemmFusedTile fused = default;
         for (int panel = panel0; panel < panel1; panel++)
         {
             byte* packedB = B.Panel(panel);
@@ -52,6 +57,26 @@ internal unsafe struct QgemmTileTask : ITileTask
             {
                 int row0 = block * mr, rows = Math.Min(mr, M - row0);
                 byte* packedA = PackedA + (long)block * PackedABlockBytes;
+                if (fusedOutput && rows == mr && cols == nr)
+                {
+                    fused.ColumnTerm = ColumnTerm + col0;
+                    fused.ZeroPoints = ZeroPointsB + col0;
+                    fused.RowSums = RowSums + row0;
+                    fused.Scales = ColumnScale == null ? null : ColumnScale + col0;
+                    fused.Bias = Bias == null ? null : Bias + col0;
+                    if (CFloat == null)
+                    {
+                        kernel.ComputeFused(packedA, packedB, B.KPadded, CInt + (long)row0 * Ldc + col0, (long)Ldc * sizeof(int), &fused, output);
+                    }
+                    else
+                    {
+                        float* c = CFloat + (long)row0 * Ldc + col0;
+                        kernel.ComputeFused(packedA, packedB, B.KPadded, c, (long)Ldc * sizeof(float), &fused, output);
+                        if (Activation != GemmActivation.None)
+                            ActivateInPlace(c, rows, cols);
+                    }
+                    continue;
+                }
                 kernel.Compute(packedA, packedB, B.KPadded, tile);
                 fixup?.Apply(panel, packedA, mr, kernel.KGroup, tile, nr);
                 if (CFloat == null)
@@ -134,6 +159,25 @@ internal unsafe struct QgemmTileTask : ITileTask
                     _ => f,
                 };
             }
+        }
+    }
+
+    // The activation of StoreFloat, applied after a fused kernel wrote the dequantized tile: the same vector and scalar
+    // forms over the same columns, so a fused and an unfused tile give identical bits.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void ActivateInPlace(float* c0, int rows, int cols)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* c = c0 + (long)i * Ldc;
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; j + Vector<float>.Count <= cols; j += Vector<float>.Count)
+                    Unsafe.WriteUnaligned(c + j, Activate(Unsafe.ReadUnaligned<Vector<float>>(c + j), Activation));
+            }
+            for (; j < cols; j++)
+                c[j] = Activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(c[j]) : SgemmActivationMath.GeluTanh(c[j]);
         }
     }
 
