@@ -46,6 +46,7 @@ internal static class FusedShapes
             // [B, S, D] and value [B, T, Dv]: Add gives [B, S, Dv] for self-attention (T = S) and one key (T = 1) with Dv = D,
             // and no shape when they do not broadcast, so no later pass acts on a wrong one.
             (ContribOps.Domain or FusedOps.Domain, "MultiHeadAttention") when node.HasInput(2) => Plain(node, "Add", [node.Inputs[0], node.Inputs[2]], output),
+            (FusedOps.Domain, "DynamicQuantizeMatMul") => NewNode.Create(node.Name, "DynamicQuantizeMatMul", ContribOps.Domain, node.Inputs, output),
             _ => null,
         };
     }

@@ -14,7 +14,8 @@ internal static class PassNames
     public const string Attention = "attention";
     public const string MultiHeadAttention = "multi-head attention";
     public const string Gelu = "gelu";
+    public const string QuantizedGemmGelu = "int8 gemm+gelu";
 
     /// <summary>Fusion counters in the order descriptions list them.</summary>
-    public static readonly string[] Fusions = [Attention, MultiHeadAttention, GemmGelu, Gemm, GemmTransposed, Gelu, LayerNorm, SkipLayerNorm];
+    public static readonly string[] Fusions = [Attention, MultiHeadAttention, GemmGelu, Gemm, GemmTransposed, QuantizedGemmGelu, Gelu, LayerNorm, SkipLayerNorm];
 }

@@ -16,6 +16,7 @@ internal static class FusedOps
     public static OpRegistry Register(OpRegistry registry) => registry
         .Add(Domain, MatMulEpilogueKernel.OpType, Version, Version, MatMulEpilogueKernel.Create)
         .Add(Domain, "MultiHeadAttention", Version, Version, Contrib.MultiHeadAttentionKernel.CreateDecomposedForm)
+        .Add(Domain, "DynamicQuantizeMatMul", Version, Version, Quantized.DynamicQuantizeMatMulKernel.CreateWithActivation)
         // A fused LayerNorm in a graph whose ONNX opset predates LayerNormalization (17): the standard kernel, same contract.
         .Add(Domain, "LayerNormalization", Version, Version, LayerNormalizationKernel.Create);
 }

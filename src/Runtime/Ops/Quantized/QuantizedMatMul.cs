@@ -12,8 +12,9 @@ namespace MlNetGraviton.Runtime.Ops.Quantized;
 /// </summary>
 internal static class QuantizedMatMul
 {
-    /// <summary>How int32 products become float: c · (AScale · BScales[j]) + Bias[j].</summary>
-    public readonly record struct Dequantization(float AScale, ReadOnlyMemory<float> BScales, ReadOnlyMemory<float> Bias);
+    /// <summary>How int32 products become float: Activation(c · (AScale · BScales[j]) + Bias[j]).</summary>
+    public readonly record struct Dequantization(float AScale, ReadOnlyMemory<float> BScales, ReadOnlyMemory<float> Bias,
+        GemmActivation Activation = GemmActivation.None);
 
     /// <summary>
     /// Computes output 0 of the node. <paramref name="aZeroPoint"/> is A's per-tensor zero point; <paramref name="aRowZeroPoints"/>,
@@ -85,7 +86,7 @@ internal static class QuantizedMatMul
         int za = aRowZeroPoints is null ? aZeroPoint : 0;
         if (dequantize is { } d)
         {
-            var epilogue = new QgemmEpilogue { AScale = d.AScale, BScales = d.BScales, Bias = d.Bias };
+            var epilogue = new QgemmEpilogue { AScale = d.AScale, BScales = d.BScales, Bias = d.Bias, Activation = d.Activation };
             Span<float> c = y.AsSpan<float>().Slice((int)yOffset, outCount);
             if (a.Signed)
                 Qgemm.Run(m, a.SignedSpan((int)aOffset, count), k, (sbyte)za, packed, c, n, epilogue, threads);
@@ -126,11 +127,11 @@ internal static class QuantizedMatMul
         }
         Span<float> c = y.AsSpan<float>();
         if (d.Bias.IsEmpty || n == 0)
-        {
             c.Clear();
-            return;
-        }
-        for (int i = 0; i < c.Length; i += n)
-            d.Bias.Span.CopyTo(c.Slice(i, n));
+        else
+            for (int i = 0; i < c.Length; i += n)
+                d.Bias.Span.CopyTo(c.Slice(i, n));
+        if (d.Activation != GemmActivation.None)
+            Contrib.GeluMath.Row(d.Activation == GemmActivation.GeluErf ? Contrib.GeluForm.Erf : Contrib.GeluForm.Tanh, c, [], c, 0f);
     }
 }
