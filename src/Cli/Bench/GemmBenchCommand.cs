@@ -81,11 +81,11 @@ internal static class GemmBenchCommand
             double[] median = GemmBenchTiming.MedianSeconds(engines, runs, seconds);
             double[] rate = median.Select(t => shape.Operations / t / 1e9).ToArray();
             for (int e = 0; e < engines.Count; e++)
-                output.WriteLine(Invariant($"{engines[e].Name} {precision.Name} {shape} threads={threads}: {rate[e]:F1} {precision.Unit} ({engines[e].Detail})"));
+                output.WriteLine(Invariant($"{engines[e].Name} {engines[e].Precision ?? precision.Name} {shape} threads={threads}: {rate[e]:F1} {precision.Unit} ({engines[e].Detail})"));
             output.WriteLine(Invariant($"peak {precision.Name} threads={threads}: {peak:F1} {precision.Unit} ({peakDescription})"));
             var ratios = new List<string>();
             for (int e = 1; e < engines.Count; e++)
-                ratios.Add(Invariant($"{engines[0].Name}/{engines[e].Name}: {rate[0] / rate[e]:F2}"));
+                ratios.Add(Invariant($"{engines[0].Name}/{engines[e].Name}{(engines[e].Precision is { } p ? "-" + p : "")}: {rate[0] / rate[e]:F2}"));
             ratios.Add(Invariant($"{engines[0].Name}/peak: {100 * rate[0] / peak:F1}%"));
             output.WriteLine("ratio " + string.Join("  ", ratios));
         }

@@ -38,4 +38,7 @@ internal interface IGemmBenchEngine : IDisposable
 
     /// <summary>One full product; only this call is timed.</summary>
     void Run();
+
+    /// <summary>The precision this engine computes in when it differs from the bench's (a baseline), else null.</summary>
+    string? Precision => null;
 }

@@ -142,4 +142,22 @@ internal static class SgemmActivationMath
         float u = SqrtTwoOverPi * (x + 0.044715f * x * x * x);
         return x / (1f + MathF.Exp(Math.Min(-2f * u, ExpMax)));
     }
+
+    /// <summary>row[0..count) = GELU(row), Vector256 where the CPU has it, then the scalar form for the tail.</summary>
+    public static unsafe void Apply(float* row, int count, GemmActivation activation)
+    {
+        if (activation == GemmActivation.None)
+            return;
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= count; j += 8)
+            {
+                Vector256<float> v = Vector256.Load(row + j);
+                (activation == GemmActivation.GeluErf ? GeluErf(v) : GeluTanh(v)).Store(row + j);
+            }
+        }
+        for (; j < count; j++)
+            row[j] = activation == GemmActivation.GeluErf ? GeluErf(row[j]) : GeluTanh(row[j]);
+    }
 }

@@ -1,0 +1,117 @@
+using MlNetGraviton.Kernels.Emit;
+using static MlNetGraviton.Kernels.Emit.X64Reg;
+
+namespace MlNetGraviton.Kernels.Gemm;
+
+/// <summary>
+/// Emits the x86 AVX512-BF16 micro-kernel (VDPBF16PS zmm: .NET 10 has no intrinsic for it): an MR × (16·vectors) fp32
+/// tile over K in steps of 2. Packed B holds, per k pair, 16 columns per zmm as {B[k][j], B[k+1][j]} bf16 pairs; packed A
+/// holds, per k pair, one {A[i][k], A[i][k+1]} pair per row, broadcast to every lane (VBROADCASTSS). Each VDPBF16PS adds
+/// both products of a pair to its fp32 lane, so every accumulator is updated once per k pair, like the VNNI kernel.
+/// </summary>
+/// <remarks>
+/// Signature: <c>void (uint* packedA, uint* packedB, long kPairs, float* c, long ldcBytes, SbgemmX86Epilogue* e)</c>.
+/// <see cref="Output.Tile"/> stores the raw sums; <see cref="Output.Store"/> stores alpha·acc + bias (one FMA) and
+/// <see cref="Output.Accumulate"/> alpha·acc + bias + C. VDPBF16PS arithmetic (Intel SDM): bf16 products are exact in
+/// fp32, each addition rounds to nearest even, denormal inputs and results are treated as zero (DAZ/FTZ implied,
+/// whatever MXCSR says); the epilogue is ordinary IEEE fp32.
+/// </remarks>
+internal static class SbgemmAvx512Bf16Emitter
+{
+    public enum Output { Tile, Store, Accumulate }
+
+    // SbgemmX86Epilogue field offsets: float* Bias (NR floats), float Alpha.
+    private const int BiasOffset = 0, AlphaOffset = 8;
+
+    public static byte[] Emit(int mr, int vectors, Output output)
+    {
+        int accumulators = mr * vectors;
+        if (mr < 1 || vectors < 1 || accumulators + vectors + 3 > 32)
+            throw new ArgumentOutOfRangeException(nameof(mr), $"A {mr} × {vectors}·16 tile leaves too few of the 32 zmm registers.");
+        const int A = Rdi, B = Rsi, Pairs = Rdx, C = Rcx, Ldc = R8, Epilogue = R9;
+        int BReg(int v) => accumulators + v;
+        int spare = 32 - accumulators - vectors;
+        int ARegFor(int i) => accumulators + vectors + i % spare;
+        int Acc(int i, int v) => i * vectors + v;
+
+        var asm = new X64Assembler();
+        for (int r = 0; r < accumulators; r++)
+            asm.Vpxord(r, r, r);
+        X64Label loop = asm.NewLabel(), store = asm.NewLabel();
+        asm.Test(Pairs, Pairs);
+        asm.Jz(store);
+        asm.Bind(loop);
+        for (int v = 0; v < vectors; v++)
+            asm.VmovupsLoad(BReg(v), X64Mem.At(B, 64 * v));
+        for (int i = 0; i < mr; i++)
+        {
+            asm.Vbroadcastss(ARegFor(i), X64Mem.At(A, 4 * i));
+            for (int v = 0; v < vectors; v++)
+                asm.Vdpbf16ps(Acc(i, v), ARegFor(i), BReg(v));
+        }
+        asm.AddImm(A, 4 * mr);
+        asm.AddImm(B, 64 * vectors);
+        asm.Dec(Pairs);
+        asm.Jnz(loop);
+
+        asm.Bind(store);
+        if (output == Output.Tile)
+        {
+            for (int i = 0; i < mr; i++)
+            {
+                for (int v = 0; v < vectors; v++)
+                    asm.VmovupsStore(X64Mem.At(C, 64 * v), Acc(i, v));
+                if (i + 1 < mr)
+                    asm.Add(C, Ldc);
+            }
+        }
+        else
+        {
+            // out = alpha·acc + (bias (+ C)): the base is built in a spare register, then one FMA.
+            const int Bias = Rax;
+            int alpha = BReg(0), result = BReg(0) + 1;
+            asm.Load(Bias, X64Mem.At(Epilogue, BiasOffset));
+            asm.Vbroadcastss(alpha, X64Mem.At(Epilogue, AlphaOffset));
+            for (int i = 0; i < mr; i++)
+            {
+                for (int v = 0; v < vectors; v++)
+                {
+                    asm.VmovupsLoad(result, X64Mem.At(Bias, 64 * v));
+                    if (output == Output.Accumulate)
+                        asm.Vaddps(result, result, X64Mem.At(C, 64 * v));
+                    asm.Vfmadd231ps(result, Acc(i, v), alpha);
+                    asm.VmovupsStore(X64Mem.At(C, 64 * v), result);
+                }
+                if (i + 1 < mr)
+                    asm.Add(C, Ldc);
+            }
+        }
+        asm.Vzeroupper();
+        asm.Ret();
+        return asm.ToBytes();
+    }
+
+    /// <summary>long f(long n): n iterations of 24 independent VDPBF16PS zmm, no loads (the bf16 peak); returns 0.</summary>
+    public static byte[] EmitPeakLoop()
+    {
+        var asm = new X64Assembler();
+        for (int r = 0; r < 32; r++)
+            asm.Vpxord(r, r, r);
+        X64Label loop = asm.NewLabel(), done = asm.NewLabel();
+        asm.Mov(Rax, Rdi);
+        asm.Test(Rax, Rax);
+        asm.Jz(done);
+        asm.Bind(loop);
+        for (int r = 0; r < PeakChains; r++)
+            asm.Vdpbf16ps(r, 30, 31);
+        asm.Dec(Rax);
+        asm.Jnz(loop);
+        asm.Bind(done);
+        asm.Vzeroupper();
+        asm.Ret();
+        return asm.ToBytes();
+    }
+
+    /// <summary>Independent accumulators of <see cref="EmitPeakLoop"/>.</summary>
+    public const int PeakChains = 24;
+}
