@@ -66,7 +66,7 @@ public static class SgemmKernelInfo
             _ => Unavailable("bf16 fast-math needs an Arm64 CPU with BF16 or an x86-64 CPU with AVX512-BF16.", out why),
         };
         if (kind is { } chosen && !CanRun(chosen))
-            return Unavailable($"bf16 fast-math kernel {Name(chosen)} cannot run in this process (the described CPU is not this one).", out reason);
+            return Unavailable($"bf16 fast-math kernel {Name(chosen)} cannot run in this process: the described CPU has Arm64 BF16, the one this process runs on does not.", out reason);
         reason = why;
         return kind;
     }
