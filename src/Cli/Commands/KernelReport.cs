@@ -12,7 +12,9 @@ internal static class KernelReport
         yield return $"  fp32 SGEMM:  {SgemmKernelInfo.Name(SgemmKernelInfo.Select(cpu))}";
         IReadOnlyList<string> qgemm = Qgemm.SupportedKernels(cpu);
         yield return $"  int8 QGEMM:  {qgemm[0]}" + (qgemm.Count > 1 ? $" (fallbacks: {string.Join(", ", qgemm.Skip(1))})" : "");
-        yield return Sbgemm.IsAvailable(cpu, out string reason) ? $"  bf16 SBGEMM: {Sbgemm.KernelName} (emitted A64)" : $"  bf16 SBGEMM: unavailable: {reason}";
+        yield return SgemmKernelInfo.SelectFastMath(cpu, out string reason) is { } bf16
+            ? $"  bf16 fast-math: {SgemmKernelInfo.Name(bf16)} (--precision bf16 on the graviton engine)"
+            : $"  bf16 fast-math: unavailable: {reason}";
         yield return $"engine ort: ONNX Runtime {OrtVersion()} (MLAS kernels)";
         yield return "  fp32: MLAS SGEMM";
         yield return cpu.IsArm64 && cpu.Bf16

@@ -34,7 +34,11 @@ internal sealed class ExecutionPlan
     /// <summary>The nodes in run order (indices match <see cref="NodeProfile"/>'s).</summary>
     public IReadOnlyList<GraphNode> Nodes => _nodes.Select(n => n.Node).ToArray();
 
-    public static ExecutionPlan Build(OnnxGraph graph, OpRegistry registry, CpuFeatures cpu)
+    /// <summary>
+    /// Compiles every node to its kernel; constant weights of GEMMs are packed by <paramref name="weights"/>
+    /// (null: for the fp32 kernel <paramref name="cpu"/> selects).
+    /// </summary>
+    public static ExecutionPlan Build(OnnxGraph graph, OpRegistry registry, CpuFeatures cpu, WeightPacking? weights = null)
     {
         var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
         int Slot(string name)
@@ -58,7 +62,7 @@ internal sealed class ExecutionPlan
         {
             long opset = graph.OpsetOf(node.Domain);
             registry.TryGet(node.Domain, node.OpType, opset, out OpFactory factory);
-            OpKernel kernel = factory(new OpLoadContext(node, opset, graph.Constants, cpu));
+            OpKernel kernel = factory(new OpLoadContext(node, opset, graph.Constants, cpu, weights));
             int[] inputs = node.Inputs.Select(i => i.Length == 0 ? -1 : Slot(i)).ToArray();
             int[] outputs = node.Outputs.Select(o => o.Length == 0 ? -1 : Slot(o)).ToArray();
             nodes.Add(new PlannedNode(node, kernel, inputs, outputs));

@@ -36,18 +36,40 @@ public sealed class GravitonSession : IInferenceSession
         _threads = threads == 0 ? Math.Max(1, Environment.ProcessorCount) : threads;
         // Shapes of the graph as loaded: it names every value the file has, fused ones included.
         InferredShapes = ShapeInference.Infer(graph);
+        var weights = new WeightPacking(WeightKernelFor(precision, cpu));
         Optimization = GraphOptimizer.Optimize(graph, OpRegistry.Standard, cpu, optimizer);
         graph = Optimization.Graph;
-        _plan = ExecutionPlan.Build(graph, OpRegistry.Standard, cpu);
+        _plan = ExecutionPlan.Build(graph, OpRegistry.Standard, cpu, weights);
         Inputs = graph.Inputs;
         Outputs = graph.Outputs.Select(o => WithInferredDims(o, InferredShapes)).ToArray();
+        WeightKernel = weights.Kernel;
+        ConstantWeights = weights.Count;
         string kernel = SgemmKernelName(cpu);
+        string fastMath = SgemmKernelInfo.IsFastMath(weights.Kernel)
+            ? $"bf16 fast-math {SgemmKernelInfo.Name(weights.Kernel)} for {weights.Count} constant weights, "
+            : "";
         Description = string.Create(CultureInfo.InvariantCulture,
-            $"graviton engine, {PrecisionName(precision)}{(precisionNote.Length > 0 ? $" ({precisionNote})" : "")}, SGEMM {kernel}, " +
+            $"graviton engine, {PrecisionName(precision)}{(precisionNote.Length > 0 ? $" ({precisionNote})" : "")}, SGEMM {kernel}, {fastMath}" +
             $"{_plan.NodeCount} nodes ({Optimization.Summary}), intra-op threads {_threads}");
         if (ProfileEnvironment)
             StartProfiling();
     }
+
+    /// <summary>
+    /// The SGEMM kernel constant weights are packed for: the bf16 fast-math kind for <see cref="Precision.BFloat16"/>
+    /// (a <see cref="NotSupportedException"/> naming the missing feature when <paramref name="cpu"/> has none), else fp32.
+    /// </summary>
+    internal static SgemmKernelKind WeightKernelFor(Precision precision, CpuFeatures cpu)
+    {
+        if (precision != Precision.BFloat16)
+            return SgemmKernelInfo.Select(cpu);
+        return SgemmKernelInfo.SelectFastMath(cpu, out string reason) ?? throw Bf16Unavailable(reason);
+    }
+
+    /// <summary>The error for an explicit bf16 request this CPU cannot serve.</summary>
+    internal static NotSupportedException Bf16Unavailable(string reason) =>
+        new($"bf16 fast-math on the graviton engine is not available on this CPU: {reason} " +
+            "Use --precision fp32 (Precision.Float32) or auto (Precision.Auto), which falls back to fp32.");
 
     /// <summary>Loads a model held in memory (it cannot use external data).</summary>
     public static GravitonSession FromBytes(ReadOnlySpan<byte> model, int threads = 0) =>
@@ -62,6 +84,12 @@ public sealed class GravitonSession : IInferenceSession
     public string Description { get; }
 
     public int Threads => _threads;
+
+    /// <summary>The SGEMM kernel the constant weights were packed for (a bf16 fast-math kind for <see cref="Precision.BFloat16"/>).</summary>
+    internal SgemmKernelKind WeightKernel { get; }
+
+    /// <summary>How many constant GEMM weights the plan packed (for <see cref="WeightKernel"/>).</summary>
+    internal int ConstantWeights { get; }
 
     /// <summary>What the load-time optimizer did and the graph it produced (the one the plan runs).</summary>
     internal OptimizationResult Optimization { get; }

@@ -1,4 +1,5 @@
 using MlNetGraviton.Kernels;
+using MlNetGraviton.Kernels.Gemm;
 
 namespace MlNetGraviton.Runtime;
 
@@ -53,19 +54,34 @@ public static class InferenceSessionFactory
         string note = options.Precision switch
         {
             Precision.Float32 => "",
-            Precision.Auto => "auto: fp32 (int8 runs when asked for with Precision.Int8; bf16 is not wired on the graviton engine yet)",
-            Precision.BFloat16 => throw new NotSupportedException(
-                "bf16 fast-math on the graviton engine is not available yet: it needs the bf16 GEMM path, which runs on " +
-                $"AVX512-BF16 (x86-64) or BF16 (Arm64) CPUs ({DescribeBf16(cpu)}) and is not wired into the engine. " +
-                "Use --precision fp32 (Precision.Float32), or --engine ort on an Arm64 CPU with BF16."),
+            Precision.Auto => AutoNote(cpu),
+            Precision.BFloat16 => Bf16Note(cpu),
             Precision.Int8 => "",
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "unknown precision"),
         };
         // Kernels are picked for the CPU this process runs on; a described CPU (tests) only shapes the precision decision.
         if (options.Precision == Precision.Int8)
             return CreateGravitonInt8(modelPath, options);
-        return new GravitonSession(Graph.OnnxGraphLoader.Load(modelPath), options.Threads, CpuFeatures.Current, Precision.Float32, note);
+        Precision chosen = options.Precision == Precision.BFloat16 ? Precision.BFloat16 : Precision.Float32;
+        return new GravitonSession(Graph.OnnxGraphLoader.Load(modelPath), options.Threads, CpuFeatures.Current, chosen, note);
     }
+
+    /// <summary>An explicit bf16 request: refused at once, naming the missing feature, when the CPU has no bf16 kernel.</summary>
+    private static string Bf16Note(CpuFeatures cpu)
+    {
+        _ = SgemmKernelInfo.SelectFastMath(cpu, out string reason) ?? throw GravitonSession.Bf16Unavailable(reason);
+        return "";
+    }
+
+    /// <summary>
+    /// Auto on the graviton engine stays fp32: measuring bf16 (and int8) against fp32 on sample rows is the pipeline's
+    /// precision-selection estimator's job. The note says whether bf16 was available and not chosen.
+    /// </summary>
+    private static string AutoNote(CpuFeatures cpu) =>
+        SgemmKernelInfo.SelectFastMath(cpu, out string reason) is { } bf16
+            ? $"auto: fp32; bf16 fast-math ({SgemmKernelInfo.Name(bf16)}) is available but not chosen: Auto does not measure " +
+              "precisions here (the pipeline's precision selection does); ask for it with Precision.BFloat16; int8 with Precision.Int8"
+            : $"auto: fp32; bf16 fast-math unavailable ({reason.TrimEnd('.')}); int8 runs when asked for with Precision.Int8";
 
     /// <summary>
     /// int8 on the graviton engine: an fp32 model is quantized at load exactly as `mlnetgraviton quantize --per-channel`
@@ -99,10 +115,6 @@ public static class InferenceSessionFactory
     /// <summary>How Precision.Int8 quantizes an fp32 model at load: per-channel s8 weights, full range.</summary>
     internal static readonly Quantization.DynamicQuantizationOptions AtLoadQuantization = new() { PerChannel = true };
 
-    private static string DescribeBf16(CpuFeatures cpu) =>
-        cpu.IsX64 ? $"this CPU: AVX512-BF16 {(cpu.Avx512Bf16 ? "present" : "absent")}"
-        : cpu.IsArm64 ? $"this CPU: BF16 {(cpu.Bf16 ? "present" : "absent")}"
-        : "this CPU has neither";
 
     private static OrtBackendSession CreateOrt(string modelPath, InferenceOptions options, CpuFeatures cpu)
     {

@@ -4,7 +4,8 @@ using SbgemmApi = MlNetGraviton.Kernels.Gemm.Sbgemm;
 namespace MlNetGraviton.Kernels.Tests.Sbgemm;
 
 /// <summary>
-/// Runs one bf16 GEMM case through the public API with strided A and C, A placed flush against a PROT_NONE page
+/// Runs one bf16 GEMM case through the public API (<see cref="SbgemmApi"/>, or with <see cref="ThroughSgemm"/> the
+/// <see cref="Sgemm"/> API on a B packed for <see cref="SgemmKernelKind.Bf16Bfmmla8x12"/>) with strided A and C, A placed flush against a PROT_NONE page
 /// (any over-read crashes), and checks C against <see cref="SbgemmReference"/> within the stated tolerance and
 /// C's padding and tail sentinels untouched.
 /// </summary>
@@ -28,15 +29,26 @@ internal sealed class SbgemmTester
     public bool SpecialValues { get; init; }
     public int Seed { get; init; } = 1;
     public GemmActivation Activation { get; init; } = GemmActivation.None;
+    /// <summary>C += …: C starts with random values that the result must include (before the activation).</summary>
+    public bool Accumulate { get; init; }
+    public int Threads { get; init; } = 1;
+    /// <summary>Pack and run through <see cref="Sgemm.PackB(ReadOnlySpan{float}, int, int, bool, SgemmKernelKind)"/> and <see cref="Sgemm.Run"/>.</summary>
+    public bool ThroughSgemm { get; init; }
+    /// <summary>B given as [N, K] (Sgemm route only).</summary>
+    public bool TransB { get; init; }
 
     public int Lda => K + LdaPad;
     public int Ldc => N + LdcPad;
 
     public string Describe() =>
-        $"M={M} K={K} N={N} lda={Lda} ldc={Ldc} alpha={Alpha} bias={WithBias} act={Activation} special={SpecialValues} seed={Seed}";
+        $"{(ThroughSgemm ? "Sgemm " : "")}M={M} K={K} N={N} lda={Lda} ldc={Ldc} alpha={Alpha} bias={WithBias} act={Activation} " +
+        $"acc={Accumulate} transB={TransB} threads={Threads} special={SpecialValues} seed={Seed}";
 
-    public unsafe void Check()
+    /// <summary>Runs and checks the case; returns C (strided, with its padding) for cross-thread comparisons.</summary>
+    public unsafe float[] Check()
     {
+        if (TransB && !ThroughSgemm)
+            throw new InvalidOperationException("Sbgemm.PackB takes row-major B only; TransB needs ThroughSgemm.");
         var rng = new Random(Seed * 7919 + M * 131 + K * 17 + N);
         int aLength = (M - 1) * Lda + K;
         float[] a = new float[aLength];
@@ -48,18 +60,57 @@ internal sealed class SbgemmTester
         float[]? bias = WithBias ? Enumerable.Range(0, N).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray() : null;
 
         (float[] expected, float[] magnitude) = SbgemmReference.Gemm(M, K, N, a, Lda, b, Alpha, bias);
-        SbgemmPackedB packed;
-        using (var guardedB = new GuardedFloats(b.Length))
-        {
-            b.CopyTo(guardedB.Span); // B, too, ends flush against a PROT_NONE page while it is packed
-            packed = SbgemmApi.PackB(guardedB.Span, K, N);
-        }
         var c = new float[(M - 1) * Ldc + N + 5];
         Array.Fill(c, Sentinel);
+        if (Accumulate)
+        {
+            for (int i = 0; i < M; i++)
+            {
+                for (int j = 0; j < N; j++)
+                {
+                    float old = (float)(rng.NextDouble() * 4 - 2);
+                    c[i * Ldc + j] = old;
+                    expected[i * N + j] += old;
+                    magnitude[i * N + j] += Math.Abs(old);
+                }
+            }
+        }
+        float[] bSource = b;
+        if (TransB)
+        {
+            bSource = new float[N * K];
+            for (int kk = 0; kk < K; kk++)
+                for (int j = 0; j < N; j++)
+                    bSource[j * K + kk] = b[kk * N + j];
+        }
+        SbgemmPackedB? packed = null;
+        SgemmPackedB? packedForSgemm = null;
+        using (var guardedB = new GuardedFloats(bSource.Length))
+        {
+            bSource.CopyTo(guardedB.Span); // B, too, ends flush against a PROT_NONE page while it is packed
+            if (ThroughSgemm)
+            {
+                packedForSgemm = Gemm.Sgemm.PackB(guardedB.Span, K, N, TransB, SgemmKernelKind.Bf16Bfmmla8x12);
+                Assert.Equal(SgemmKernelKind.Bf16Bfmmla8x12, packedForSgemm.Kernel);
+                Assert.Equal(SbgemmApi.KernelName, packedForSgemm.KernelName);
+            }
+            else
+            {
+                packed = SbgemmApi.PackB(guardedB.Span, K, N);
+            }
+        }
         using (var guardedA = new GuardedFloats(aLength))
         {
             a.CopyTo(guardedA.Span);
-            SbgemmApi.Run(M, guardedA.Span, Lda, packed, c, Ldc, Alpha, bias, Activation);
+            if (packedForSgemm is not null)
+            {
+                var epilogue = new SgemmEpilogue { Alpha = Alpha, Bias = bias, Activation = Activation, Accumulate = Accumulate };
+                Gemm.Sgemm.Run(M, guardedA.Span, Lda, packedForSgemm, c, Ldc, epilogue, Threads);
+            }
+            else
+            {
+                SbgemmApi.Run(M, guardedA.Span, Lda, packed!, c, Ldc, Alpha, bias, Activation, Accumulate, Threads);
+            }
         }
 
         for (int i = 0; i < M; i++)
@@ -88,6 +139,7 @@ internal sealed class SbgemmTester
         }
         for (int t = (M - 1) * Ldc + N; t < c.Length; t++)
             Assert.True(BitConverter.SingleToInt32Bits(c[t]) == BitConverter.SingleToInt32Bits(Sentinel), $"{Describe()}: C tail [{t}] was overwritten");
+        return c;
     }
 
     private static double GeluErf(double x) => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)));

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Runtime.Intrinsics;
 using MlNetGraviton.Kernels.Emit;
+using MlNetGraviton.Kernels.Threading;
 
 namespace MlNetGraviton.Kernels.Gemm;
 
@@ -8,7 +8,8 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// bf16 fast-math GEMM (Arm64 BF16): C = alpha · A · B + bias with fp32 A, B and C. B is rounded to bf16 once
 /// (<see cref="PackB"/>), A per call (hardware BFCVTN, round-to-nearest-even); products accumulate in fp32 with BFMMLA
 /// (round-to-odd steps, bf16 denormals flushed). Expect about 3 significant digits: the error is that of
-/// rounding both inputs to bf16. Single-threaded for now.
+/// rounding both inputs to bf16. <see cref="Sgemm"/> reaches the same driver for a B packed for
+/// <see cref="SgemmKernelKind.Bf16Bfmmla8x12"/> (the runtime's bf16 fast-math precision).
 /// </summary>
 /// <example>
 /// <code>
@@ -70,7 +71,15 @@ public static unsafe class Sbgemm
         long needed = (long)k * n;
         if (b.Length < needed)
             throw new ArgumentException($"B is {k}×{n} (row-major) and needs {needed} elements, but has {b.Length}.", nameof(b));
+        return Pack(b, k, n, transB: false);
+    }
 
+    /// <summary>
+    /// The packing behind <see cref="PackB"/> and <see cref="Sgemm.PackB(ReadOnlySpan{float}, int, int, bool, SgemmKernelKind)"/>:
+    /// B is [K, N], or [N, K] when <paramref name="transB"/>; K or N may be 0. The caller has checked B's length.
+    /// </summary>
+    internal static SbgemmPackedB Pack(ReadOnlySpan<float> b, int k, int n, bool transB)
+    {
         var packed = new SbgemmPackedB(k, n);
         Span<ushort> dst = packed.WritablePacked;
         for (int panel = 0; panel < packed.PanelCount; panel++)
@@ -83,23 +92,27 @@ public static unsafe class Sbgemm
                     break; // padded columns stay zero
                 int colBase = panelBase + (col >> 1) * 8 + (col & 1) * 4;
                 for (int kk = 0; kk < k; kk++)
-                    dst[colBase + (kk >> 2) * (4 * NR) + (kk & 3)] = BFloat16Rounding.FromSingle(b[kk * n + j]);
+                    dst[colBase + (kk >> 2) * (4 * NR) + (kk & 3)] = BFloat16Rounding.FromSingle(transB ? b[j * k + kk] : b[kk * n + j]);
             }
         }
         return packed;
     }
 
     /// <summary>
-    /// C = activation(alpha · A · B + bias) for row-major A (<paramref name="m"/> × K, row stride <paramref name="lda"/>) and
-    /// C (<paramref name="m"/> × N, row stride <paramref name="ldc"/>); <paramref name="bias"/> is empty or N long.
-    /// The activation (GELU) runs on each tile right after the kernel stores it, while it is still in L1.
+    /// C = activation(alpha · A · B + bias (+ C when <paramref name="accumulate"/>)) for row-major A (<paramref name="m"/> × K,
+    /// row stride <paramref name="lda"/>) and C (<paramref name="m"/> × N, row stride <paramref name="ldc"/>); <paramref name="bias"/>
+    /// is empty or N long. The old C is added (in fp32) after alpha and bias, then the activation (GELU) runs, on each tile
+    /// right after the kernel stores it, while it is still in L1. The tiles are split over up to <paramref name="threads"/>
+    /// threads; the result does not depend on the thread count.
     /// Throws <see cref="NotSupportedException"/> naming BF16 on a CPU without it (see <see cref="IsAvailable(CpuFeatures, out string)"/>).
     /// </summary>
     public static void Run(int m, ReadOnlySpan<float> a, int lda, SbgemmPackedB b, Span<float> c, int ldc,
-        float alpha = 1f, ReadOnlySpan<float> bias = default, GemmActivation activation = GemmActivation.None)
+        float alpha = 1f, ReadOnlySpan<float> bias = default, GemmActivation activation = GemmActivation.None,
+        bool accumulate = false, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(b);
         ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         int k = b.K, n = b.N;
         if (lda < k)
             throw new ArgumentException($"lda ({lda}) is less than K ({k}).", nameof(lda));
@@ -117,82 +130,57 @@ public static unsafe class Sbgemm
             throw new NotSupportedException(reason);
         if (m == 0)
             return;
-
-        int steps = b.KSteps, fullSteps = k / 4, tailK = k % 4;
-        ushort[] packedA = ArrayPool<ushort>.Shared.Rent(steps * 4 * MR);
-        try
-        {
-            var kernel = Sbgemm_8x12_Bfmmla.Function;
-            var packA = SbgemmPackA_8_Bfcvtn.Function;
-            float* tile = stackalloc float[MR * NR];
-            float* zeroBias = stackalloc float[NR];
-            float* biasTile = stackalloc float[NR];
-            float** rows = stackalloc float*[MR];
-            new Span<float>(zeroBias, NR).Clear();
-            float alphaValue = alpha;
-            fixed (float* pa = a)
-            fixed (float* pc = c)
-            fixed (float* pbias = bias)
-            fixed (ushort* ap = packedA)
-            {
-                for (int i0 = 0; i0 < m; i0 += MR)
-                {
-                    int rowCount = Math.Min(MR, m - i0);
-                    // Missing rows of a short block repeat the block's last row: always inside A; their results are dropped.
-                    for (int r = 0; r < MR; r++)
-                        rows[r] = pa + (long)(i0 + Math.Min(r, rowCount - 1)) * lda;
-                    packA(rows, ap, fullSteps);
-                    if (tailK != 0)
-                        PackATail(rows, fullSteps, tailK, ap + fullSteps * 4 * MR);
-
-                    for (int panel = 0; panel < b.PanelCount; panel++)
-                    {
-                        int j0 = panel * NR, colCount = Math.Min(NR, n - j0);
-                        float* biasPtr = zeroBias;
-                        if (!bias.IsEmpty)
-                        {
-                            if (colCount == NR)
-                            {
-                                biasPtr = pbias + j0;
-                            }
-                            else
-                            {
-                                new Span<float>(biasTile, NR).Clear();
-                                new ReadOnlySpan<float>(pbias + j0, colCount).CopyTo(new Span<float>(biasTile, NR));
-                                biasPtr = biasTile;
-                            }
-                        }
-                        if (rowCount == MR && colCount == NR)
-                        {
-                            float* cTile = pc + (long)i0 * ldc + j0;
-                            kernel(ap, b.Panel(panel), steps, cTile, (long)ldc * sizeof(float), &alphaValue, biasPtr);
-                            if (activation != GemmActivation.None)
-                            {
-                                for (int r = 0; r < MR; r++)
-                                    Activate(cTile + (long)r * ldc, NR, activation);
-                            }
-                            continue;
-                        }
-                        // Edge tile: compute into a scratch tile and copy only what exists, never writing past C.
-                        kernel(ap, b.Panel(panel), steps, tile, NR * sizeof(float), &alphaValue, biasPtr);
-                        if (activation != GemmActivation.None)
-                        {
-                            for (int r = 0; r < rowCount; r++)
-                                Activate(tile + r * NR, colCount, activation);
-                        }
-                        for (int r = 0; r < rowCount; r++)
-                            new ReadOnlySpan<float>(tile + r * NR, colCount).CopyTo(new Span<float>(pc + (long)(i0 + r) * ldc + j0, colCount));
-                    }
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<ushort>.Shared.Return(packedA);
-        }
+        fixed (float* pa = a)
+        fixed (float* pc = c)
+        fixed (float* pbias = bias)
+            Execute(m, pa, lda, b, pc, ldc, alpha, bias.IsEmpty ? null : pbias, activation, accumulate, threads);
     }
 
-    private static void Activate(float* row, int count, GemmActivation activation)
+    /// <summary>
+    /// The driver behind <see cref="Run"/> and <see cref="Sgemm.Run"/> for a bf16-packed B: arguments checked, memory
+    /// pinned by the caller, m ≥ 1, and the process able to run BFMMLA (the ISA limit is the packer's business, as for SGEMM).
+    /// Rows are cut into 8-row blocks and B into 12-column panels, and tasks of blocks × panels are handed to
+    /// <see cref="KernelThreadPool"/> exactly as <see cref="Sgemm.Partition"/> cuts SGEMM's.
+    /// </summary>
+    internal static void Execute(int m, float* a, int lda, SbgemmPackedB b, float* c, int ldc,
+        float alpha, float* bias, GemmActivation activation, bool accumulate, int threads)
+    {
+        if (b.N == 0)
+            return;
+        if (b.K == 0)
+        {
+            // No product: C = act(bias (+ C)), as SGEMM defines an empty K.
+            for (int i = 0; i < m; i++)
+            {
+                float* row = c + (long)i * ldc;
+                for (int j = 0; j < b.N; j++)
+                    row[j] = (accumulate ? row[j] : 0f) + (bias == null ? 0f : bias[j]);
+                if (activation != GemmActivation.None)
+                    Activate(row, b.N, activation);
+            }
+            return;
+        }
+        (int rowsPerTask, int rowTasks, int panelsPerTask, int columnTasks) = Sgemm.Partition(m, MR, b.PanelCount, threads);
+        var task = new SbgemmTileTask
+        {
+            A = a,
+            Lda = lda,
+            B = b,
+            C = c,
+            Ldc = ldc,
+            M = m,
+            RowsPerTask = rowsPerTask,
+            PanelsPerTask = panelsPerTask,
+            ColumnTasks = columnTasks,
+            Alpha = alpha,
+            Bias = bias,
+            Accumulate = accumulate,
+            Activation = activation,
+        };
+        KernelThreadPool.Shared.For(ref task, rowTasks * columnTasks, threads);
+    }
+
+    internal static void Activate(float* row, int count, GemmActivation activation)
     {
         int j = 0;
         for (; j + 4 <= count; j += 4)
@@ -206,7 +194,7 @@ public static unsafe class Sbgemm
     }
 
     /// <summary>The last, partial step of 4 k: RNE in C# (as BFCVTN rounds), zero-padded, read only inside A.</summary>
-    private static void PackATail(float** rows, int fullSteps, int tailK, ushort* dst)
+    internal static void PackATail(float** rows, int fullSteps, int tailK, ushort* dst)
     {
         for (int r = 0; r < MR; r++)
         {

@@ -26,7 +26,10 @@ public static unsafe class Sgemm
     public static SgemmPackedB PackB(ReadOnlySpan<float> b, int k, int n, bool transB = false, CpuFeatures? cpu = null) =>
         PackB(b, k, n, transB, SgemmKernelInfo.Select(cpu ?? CpuFeatures.Current));
 
-    /// <summary>Packs B for an explicit micro-kernel (tests, benchmarks); it must be runnable here.</summary>
+    /// <summary>
+    /// Packs B for an explicit micro-kernel (tests, benchmarks, and the bf16 fast-math kind
+    /// <see cref="SgemmKernelInfo.SelectFastMath"/> returns); it must be runnable here.
+    /// </summary>
     public static SgemmPackedB PackB(ReadOnlySpan<float> b, int k, int n, bool transB, SgemmKernelKind kernel)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
@@ -39,6 +42,8 @@ public static unsafe class Sgemm
         if (b.Length < needed)
             throw new ArgumentException(
                 $"B holds {b.Length} values, shape {(transB ? $"[N={n}, K={k}]" : $"[K={k}, N={n}]")} needs {needed}.", nameof(b));
+        if (kernel == SgemmKernelKind.Bf16Bfmmla8x12)
+            return new SgemmPackedB(Sbgemm.Pack(b, k, n, transB));
 
         int blocks = Math.Max(1, (k + MaxKBlock - 1) / MaxKBlock);
         int kBlock = Math.Max(1, (k + blocks - 1) / blocks); // equal blocks: K = 769 gives 4 × 193, not 3 × 256 + 1
@@ -92,6 +97,18 @@ public static unsafe class Sgemm
             throw new ArgumentException($"B was packed for {b.KernelName}, which cannot run on this CPU.", nameof(b));
         if (m == 0 || n == 0)
             return;
+
+        if (b.Bf16 is { } bf16)
+        {
+            fixed (float* pa = a)
+            fixed (float* pc = c)
+            fixed (float* pbias = epilogue.Bias.Span)
+            {
+                Sbgemm.Execute(m, pa, lda, bf16, pc, ldc, epilogue.Alpha, epilogue.Bias.IsEmpty ? null : pbias,
+                    epilogue.Activation, epilogue.Accumulate, threads);
+            }
+            return;
+        }
 
         int mr = SgemmKernelInfo.Mr(b.Kernel);
         (int rowsPerTask, int rowTasks, int panelsPerTask, int columnTasks) = Partition(m, mr, b.Panels, threads);

@@ -11,6 +11,7 @@ public static class SgemmKernelInfo
     {
         SgemmKernelKind.Avx2Fma6x16 => 6,
         SgemmKernelKind.Neon8x8 => 8,
+        SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.MR,
         _ => 4,
     };
 
@@ -19,6 +20,7 @@ public static class SgemmKernelInfo
     {
         SgemmKernelKind.Avx2Fma6x16 => 16,
         SgemmKernelKind.Neon8x8 => 8,
+        SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.NR,
         _ => 8,
     };
 
@@ -27,8 +29,15 @@ public static class SgemmKernelInfo
     {
         SgemmKernelKind.Avx2Fma6x16 => "Sgemm_6x16_Avx2Fma",
         SgemmKernelKind.Neon8x8 => "Sgemm_8x8_Neon",
+        SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.KernelName,
         _ => "Sgemm_4x8_Scalar",
     };
+
+    /// <summary>
+    /// Whether <paramref name="kind"/> rounds its inputs to bf16 (fast-math) instead of computing in fp32. Such a kind
+    /// is a precision choice: <see cref="Select"/> never returns one, <see cref="SelectFastMath"/> does.
+    /// </summary>
+    public static bool IsFastMath(SgemmKernelKind kind) => kind == SgemmKernelKind.Bf16Bfmmla8x12;
 
     /// <summary>The best kernel <paramref name="cpu"/> allows (its forced limit included) that this process can run.</summary>
     public static SgemmKernelKind Select(CpuFeatures cpu)
@@ -42,6 +51,27 @@ public static class SgemmKernelInfo
     }
 
     /// <summary>
+    /// The bf16 fast-math kernel <paramref name="cpu"/> allows (its forced limit included) that this process can run, or
+    /// null with <paramref name="reason"/> naming the missing feature (Arm64 BF16, x86-64 AVX512-BF16). Pack constant
+    /// weights for it with <see cref="Sgemm.PackB(ReadOnlySpan{float}, int, int, bool, SgemmKernelKind)"/>.
+    /// </summary>
+    public static SgemmKernelKind? SelectFastMath(CpuFeatures cpu, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(cpu);
+        string why = "";
+        SgemmKernelKind? kind = cpu switch
+        {
+            { IsArm64: true } => Sbgemm.IsAvailable(cpu, out why) ? SgemmKernelKind.Bf16Bfmmla8x12 : null,
+            { IsX64: true } => X64FastMath(cpu, out why),
+            _ => Unavailable("bf16 fast-math needs an Arm64 CPU with BF16 or an x86-64 CPU with AVX512-BF16.", out why),
+        };
+        if (kind is { } chosen && !CanRun(chosen))
+            return Unavailable($"bf16 fast-math kernel {Name(chosen)} cannot run in this process: the described CPU has Arm64 BF16, the one this process runs on does not.", out reason);
+        reason = why;
+        return kind;
+    }
+
+    /// <summary>
     /// Whether this process can run <paramref name="kind"/>. The 128-bit kernel is written with portable
     /// Vector128 operations, so it also runs (slower) on x86 with FMA, which lets its tests run on either machine.
     /// </summary>
@@ -49,6 +79,25 @@ public static class SgemmKernelInfo
     {
         SgemmKernelKind.Avx2Fma6x16 => Avx2.IsSupported && Fma.IsSupported,
         SgemmKernelKind.Neon8x8 => AdvSimd.Arm64.IsSupported || Fma.IsSupported,
+        SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.IsAvailable(CpuFeatures.Detected),
         _ => true,
     };
+
+    // No x86-64 bf16 kernel yet: the AVX512-BF16 (VDPBF16PS) kind is selected here once it exists.
+    private static SgemmKernelKind? X64FastMath(CpuFeatures cpu, out string reason)
+    {
+        if (!cpu.Avx512Bf16)
+        {
+            return Unavailable(cpu.Limit == IsaLevel.Native
+                ? "bf16 fast-math on x86-64 needs AVX512-BF16 (VDPBF16PS), which this CPU lacks."
+                : $"bf16 fast-math on x86-64 needs AVX512-BF16 (VDPBF16PS), which the ISA limit '{cpu.Limit}' turns off.", out reason);
+        }
+        return Unavailable("bf16 fast-math on x86-64 needs the AVX512-BF16 SGEMM kernel, which is not implemented yet (this CPU has AVX512-BF16).", out reason);
+    }
+
+    private static SgemmKernelKind? Unavailable(string why, out string reason)
+    {
+        reason = why;
+        return null;
+    }
 }

@@ -9,4 +9,10 @@ public enum SgemmKernelKind
     Avx2Fma6x16,
     /// <summary><c>Sgemm_8x8_Neon</c>: 128-bit vectors (Arm64 AdvSimd FMLA; also runs on x86 for testing).</summary>
     Neon8x8,
+    /// <summary>
+    /// <c>Sbgemm_8x12_Bfmmla</c>: bf16 fast-math (Arm64 BF16, emitted BFMMLA). A and B are rounded to bf16, products
+    /// accumulate in fp32; <see cref="Sgemm.Run"/> hands a B packed for it to the <see cref="Sbgemm"/> driver.
+    /// Picked only on request, through <see cref="SgemmKernelInfo.SelectFastMath"/>, never by <see cref="SgemmKernelInfo.Select"/>.
+    /// </summary>
+    Bf16Bfmmla8x12,
 }

@@ -27,4 +27,7 @@ internal static unsafe class SgemmPackedABuffer
         }
         return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
+
+    /// <summary>The same per-thread block seen as at least <paramref name="count"/> bf16 words (the bf16 driver's packed A).</summary>
+    public static ushort* BFloat16ForCurrentThread(int count) => (ushort*)ForCurrentThread((count + 1) / 2);
 }

@@ -7,7 +7,8 @@ namespace MlNetGraviton.Kernels.Gemm;
 /// A constant B [K, N] packed once for one micro-kernel: K is cut into blocks of at most <see cref="KBlock"/> rows
 /// (so a block's panel stays in L1 while a strip of A streams past it), each block into panels of <see cref="PanelWidth"/>
 /// columns stored K-major and zero-padded past N. Block kb (rows k0..k0+kc) of panel p starts at k0·NPadded + p·kc·NR.
-/// Immutable and safe to share between threads.
+/// A B packed for a bf16 fast-math kind (<see cref="SgemmKernelInfo.IsFastMath"/>) instead holds the bf16 packing of
+/// that kernel's own driver (<see cref="SbgemmPackedB"/>). Immutable and safe to share between threads.
 /// </summary>
 public sealed unsafe class SgemmPackedB
 {
@@ -22,6 +23,19 @@ public sealed unsafe class SgemmPackedB
         PanelWidth = SgemmKernelInfo.Nr(kernel);
         Panels = (n + PanelWidth - 1) / PanelWidth;
         _data = GC.AllocateUninitializedArray<float>(checked(k * Panels * PanelWidth), pinned: true);
+    }
+
+    /// <summary>B for <see cref="SgemmKernelKind.Bf16Bfmmla8x12"/>: the bf16 panels <see cref="Sbgemm"/>'s driver reads.</summary>
+    internal SgemmPackedB(SbgemmPackedB bf16)
+    {
+        Kernel = SgemmKernelKind.Bf16Bfmmla8x12;
+        K = bf16.K;
+        N = bf16.N;
+        KBlock = Math.Max(1, bf16.K); // one block: the BFMMLA kernel runs over all of K
+        PanelWidth = Sbgemm.NR;
+        Panels = bf16.PanelCount;
+        _data = [];
+        Bf16 = bf16;
     }
 
     /// <summary>The micro-kernel this packing serves.</summary>
@@ -43,6 +57,9 @@ public sealed unsafe class SgemmPackedB
     public int PanelWidth { get; }
 
     internal int Panels { get; }
+
+    /// <summary>The bf16 packing when <see cref="Kernel"/> is <see cref="SgemmKernelKind.Bf16Bfmmla8x12"/>, else null.</summary>
+    internal SbgemmPackedB? Bf16 { get; }
 
     internal int PaddedN => Panels * PanelWidth;
 

@@ -18,7 +18,7 @@ internal sealed class GemmKernel(float alpha, float beta, bool transA, bool tran
         if (c.Constant(1) is { } b && b.ElementType == TensorElementType.Float32 && b.Rank == 2)
         {
             int k = checked((int)(transB ? b.Dimension(1) : b.Dimension(0))), n = checked((int)(transB ? b.Dimension(0) : b.Dimension(1)));
-            packed = Sgemm.PackB(b.AsSpan<float>(), k, n, transB, c.Cpu);
+            packed = c.PackWeight(b.AsSpan<float>(), k, n, transB);
         }
         float[]? bias = null;
         if (c.Constant(2) is { } cst && cst.ElementType == TensorElementType.Float32 && IsRowVector(cst) && packed is not null

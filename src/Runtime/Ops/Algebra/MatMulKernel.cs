@@ -14,7 +14,7 @@ internal sealed class MatMulKernel(SgemmPackedB? packedB, long[]? constantBShape
         if (c.Constant(1) is { } b && b.ElementType == TensorElementType.Float32 && b.Rank == 2)
         {
             int k = checked((int)b.Dimension(0)), n = checked((int)b.Dimension(1));
-            return new MatMulKernel(Sgemm.PackB(b.AsSpan<float>(), k, n, transB: false, c.Cpu), b.Shape);
+            return new MatMulKernel(c.PackWeight(b.AsSpan<float>(), k, n, transB: false), b.Shape);
         }
         return new MatMulKernel(null, null);
     }

@@ -41,7 +41,7 @@ internal sealed class AttentionKernel(
         if (c.Constant(1) is { } w)
         {
             CheckWeights(w, sizes, (int)heads, c.Node.Name);
-            packed = Sgemm.PackB(w.AsSpan<float>(), checked((int)w.Dimension(0)), checked((int)w.Dimension(1)), transB: false, c.Cpu);
+            packed = c.PackWeight(w.AsSpan<float>(), checked((int)w.Dimension(0)), checked((int)w.Dimension(1)), transB: false);
         }
         float[]? bias = c.Constant(2) is { ElementType: TensorElementType.Float32, Rank: 1 } b ? b.AsSpan<float>().ToArray() : null;
         return new AttentionKernel((int)heads, c.Attributes.GetInt("unidirectional", 0) != 0, sizes,

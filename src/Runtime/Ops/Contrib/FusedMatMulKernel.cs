@@ -25,7 +25,7 @@ internal sealed class FusedMatMulKernel(float alpha, bool transA, bool transB, S
         if (!transA && c.Constant(1) is { ElementType: TensorElementType.Float32, Rank: 2 } b)
         {
             int k = checked((int)(transB ? b.Dimension(1) : b.Dimension(0))), n = checked((int)(transB ? b.Dimension(0) : b.Dimension(1)));
-            packed = Sgemm.PackB(b.AsSpan<float>(), k, n, transB, c.Cpu);
+            packed = c.PackWeight(b.AsSpan<float>(), k, n, transB);
         }
         return new FusedMatMulKernel(alpha, transA, transB, packed);
     }

@@ -35,7 +35,7 @@ internal sealed class MatMulEpilogueKernel(SgemmPackedB packedB, float[]? bias, 
             "gelu_tanh" => GemmActivation.GeluTanh,
             var other => throw c.Unsupported($"has unknown activation '{other}' (none, gelu_erf, gelu_tanh)"),
         };
-        return new MatMulEpilogueKernel(Sgemm.PackB(b.AsSpan<float>(), k, n, transB, c.Cpu), bias, activation);
+        return new MatMulEpilogueKernel(c.PackWeight(b.AsSpan<float>(), k, n, transB), bias, activation);
     }
 
     public override void Run(OpContext context)
