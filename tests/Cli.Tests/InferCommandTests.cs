@@ -138,6 +138,12 @@ public sealed class InferCommandTests
         Directory.CreateDirectory(dir["in"]);
         (int code, _, string stderr) = CliRunner.Run("infer", "--model", modelPath, "--input-dir", dir["in"], "--output-dir", dir["out"],
             "--engine", engine, "--precision", precision);
+        if (precision == "bf16" && Kernels.Gemm.SgemmKernelInfo.SelectFastMath(Kernels.CpuFeatures.Current, out _) is not null)
+        {
+            // This CPU has a bf16 kernel: the request is served (the empty input folder is the only complaint), never refused.
+            Assert.DoesNotContain("not available", stderr, StringComparison.OrdinalIgnoreCase);
+            return;
+        }
         Assert.Equal(1, code);
         Assert.Contains(expected, stderr, StringComparison.OrdinalIgnoreCase);
     }

@@ -41,7 +41,7 @@ public class InferenceSessionFactoryTests(GraphFixture fixture) : IClassFixture<
     [Fact]
     public void Graviton_bf16_is_refused_where_no_bf16_kernel_runs_never_silently_fp32()
     {
-        foreach (CpuFeatures cpu in new[] { X64WithAvx512Bf16, Arm64WithBf16, Arm64WithoutBf16, CpuFeatures.Current })
+        foreach (CpuFeatures cpu in new[] { X64WithAvx512Bf16, Arm64WithBf16, Arm64WithoutBf16, CpuFeatures.Current, CpuFeatures.Current.LimitedTo(IsaLevel.Avx512Vnni) })
         {
             // A described CPU whose bf16 kernel this process cannot run is refused too (its kernel could not be packed here).
             if (SgemmKernelInfo.SelectFastMath(cpu, out string reason) is not null)

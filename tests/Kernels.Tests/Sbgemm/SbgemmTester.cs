@@ -90,9 +90,11 @@ internal sealed class SbgemmTester
             bSource.CopyTo(guardedB.Span); // B, too, ends flush against a PROT_NONE page while it is packed
             if (ThroughSgemm)
             {
-                packedForSgemm = Gemm.Sgemm.PackB(guardedB.Span, K, N, TransB, SgemmKernelKind.Bf16Bfmmla8x12);
-                Assert.Equal(SgemmKernelKind.Bf16Bfmmla8x12, packedForSgemm.Kernel);
-                Assert.Equal(SbgemmApi.KernelName, packedForSgemm.KernelName);
+                // The fast-math kind of this CPU: BFMMLA on Arm64, VDPBF16PS on x86-64.
+                SgemmKernelKind kind = SgemmKernelInfo.SelectFastMath(CpuFeatures.Current, out string reason) ?? throw new InvalidOperationException(reason);
+                packedForSgemm = Gemm.Sgemm.PackB(guardedB.Span, K, N, TransB, kind);
+                Assert.Equal(kind, packedForSgemm.Kernel);
+                Assert.True(SgemmKernelInfo.IsFastMath(kind));
             }
             else
             {

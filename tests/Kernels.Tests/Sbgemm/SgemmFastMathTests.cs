@@ -103,7 +103,9 @@ public sealed class SgemmFastMathTests
                 Assert.Equal(one, Case(2).Check());
             }
         }
-        // The Sbgemm API takes the same threads parameter.
+        // The Arm64 Sbgemm API takes the same threads parameter (the x86 kernel's own API: SbgemmAvx512Bf16Tests).
+        if (!SbgemmApi.IsAvailable(CpuFeatures.Current))
+            return;
         float[] single = new SbgemmTester { M = 33, K = 7, N = 30, WithBias = true, Accumulate = true, Seed = 3 }.Check();
         Assert.Equal(single, new SbgemmTester { M = 33, K = 7, N = 30, WithBias = true, Accumulate = true, Seed = 3, Threads = 2 }.Check());
     }
@@ -144,6 +146,10 @@ public sealed class SgemmFastMathTests
         Assert.Contains("DotProd", SelectReason(armWithBf16.LimitedTo(IsaLevel.DotProd)), StringComparison.Ordinal);
 
         var x86 = new CpuFeatures { IsX64 = true, Avx2 = true, Fma = true, Avx512F = true, Avx512BW = true, Avx512Vnni = true };
+        if (Sbgemm_8x48_Avx512Bf16.IsSupported(CpuFeatures.Detected))
+            Assert.Equal(SgemmKernelKind.Bf16Avx512x8x48, SgemmKernelInfo.SelectFastMath(CpuFeatures.Detected, out _));
+        Assert.True(SgemmKernelInfo.IsFastMath(SgemmKernelKind.Bf16Avx512x8x48));
+        Assert.Equal("Sbgemm_8x48_Avx512Bf16", SgemmKernelInfo.Name(SgemmKernelKind.Bf16Avx512x8x48));
         Assert.Contains("AVX512-BF16", SelectReason(x86), StringComparison.Ordinal);
         Assert.Contains("lacks", SelectReason(x86), StringComparison.Ordinal);
         Assert.Contains("ISA limit", SelectReason((x86 with { Avx512Bf16 = true }).LimitedTo(IsaLevel.Avx512Vnni)), StringComparison.Ordinal);

@@ -44,6 +44,8 @@ public static unsafe class Sgemm
                 $"B holds {b.Length} values, shape {(transB ? $"[N={n}, K={k}]" : $"[K={k}, N={n}]")} needs {needed}.", nameof(b));
         if (kernel == SgemmKernelKind.Bf16Bfmmla8x12)
             return new SgemmPackedB(Sbgemm.Pack(b, k, n, transB));
+        if (kernel == SgemmKernelKind.Bf16Avx512x8x48)
+            return new SgemmPackedB(Sbgemm_8x48_Avx512Bf16.PackB(b, k, n, transB));
 
         int blocks = Math.Max(1, (k + MaxKBlock - 1) / MaxKBlock);
         int kBlock = Math.Max(1, (k + blocks - 1) / blocks); // equal blocks: K = 769 gives 4 × 193, not 3 × 256 + 1
@@ -105,6 +107,17 @@ public static unsafe class Sgemm
             fixed (float* pbias = epilogue.Bias.Span)
             {
                 Sbgemm.Execute(m, pa, lda, bf16, pc, ldc, epilogue.Alpha, epilogue.Bias.IsEmpty ? null : pbias,
+                    epilogue.Activation, epilogue.Accumulate, threads);
+            }
+            return;
+        }
+        if (b.Bf16X86 is { } bf16X86)
+        {
+            fixed (float* pa = a)
+            fixed (float* pc = c)
+            fixed (float* pbias = epilogue.Bias.Span)
+            {
+                Sbgemm_8x48_Avx512Bf16.Run(m, pa, lda, bf16X86, pc, ldc, epilogue.Alpha, epilogue.Bias.IsEmpty ? null : pbias,
                     epilogue.Activation, epilogue.Accumulate, threads);
             }
             return;

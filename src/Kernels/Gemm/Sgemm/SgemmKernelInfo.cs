@@ -12,6 +12,7 @@ public static class SgemmKernelInfo
         SgemmKernelKind.Avx2Fma6x16 => 6,
         SgemmKernelKind.Neon8x8 => 8,
         SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.MR,
+        SgemmKernelKind.Bf16Avx512x8x48 => Sbgemm_8x48_Avx512Bf16.MR,
         _ => 4,
     };
 
@@ -21,6 +22,7 @@ public static class SgemmKernelInfo
         SgemmKernelKind.Avx2Fma6x16 => 16,
         SgemmKernelKind.Neon8x8 => 8,
         SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.NR,
+        SgemmKernelKind.Bf16Avx512x8x48 => Sbgemm_8x48_Avx512Bf16.NR,
         _ => 8,
     };
 
@@ -30,6 +32,7 @@ public static class SgemmKernelInfo
         SgemmKernelKind.Avx2Fma6x16 => "Sgemm_6x16_Avx2Fma",
         SgemmKernelKind.Neon8x8 => "Sgemm_8x8_Neon",
         SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.KernelName,
+        SgemmKernelKind.Bf16Avx512x8x48 => Sbgemm_8x48_Avx512Bf16.Name,
         _ => "Sgemm_4x8_Scalar",
     };
 
@@ -37,7 +40,7 @@ public static class SgemmKernelInfo
     /// Whether <paramref name="kind"/> rounds its inputs to bf16 (fast-math) instead of computing in fp32. Such a kind
     /// is a precision choice: <see cref="Select"/> never returns one, <see cref="SelectFastMath"/> does.
     /// </summary>
-    public static bool IsFastMath(SgemmKernelKind kind) => kind == SgemmKernelKind.Bf16Bfmmla8x12;
+    public static bool IsFastMath(SgemmKernelKind kind) => kind is SgemmKernelKind.Bf16Bfmmla8x12 or SgemmKernelKind.Bf16Avx512x8x48;
 
     /// <summary>The best kernel <paramref name="cpu"/> allows (its forced limit included) that this process can run.</summary>
     public static SgemmKernelKind Select(CpuFeatures cpu)
@@ -66,7 +69,7 @@ public static class SgemmKernelInfo
             _ => Unavailable("bf16 fast-math needs an Arm64 CPU with BF16 or an x86-64 CPU with AVX512-BF16.", out why),
         };
         if (kind is { } chosen && !CanRun(chosen))
-            return Unavailable($"bf16 fast-math kernel {Name(chosen)} cannot run in this process: the described CPU has Arm64 BF16, the one this process runs on does not.", out reason);
+            return Unavailable($"bf16 fast-math kernel {Name(chosen)} cannot run in this process: the described CPU has {(chosen == SgemmKernelKind.Bf16Bfmmla8x12 ? "Arm64 BF16" : "x86-64 AVX512-BF16")}, the one this process runs on does not.", out reason);
         reason = why;
         return kind;
     }
@@ -80,10 +83,10 @@ public static class SgemmKernelInfo
         SgemmKernelKind.Avx2Fma6x16 => Avx2.IsSupported && Fma.IsSupported,
         SgemmKernelKind.Neon8x8 => AdvSimd.Arm64.IsSupported || Fma.IsSupported,
         SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.IsAvailable(CpuFeatures.Detected),
+        SgemmKernelKind.Bf16Avx512x8x48 => Sbgemm_8x48_Avx512Bf16.IsSupported(CpuFeatures.Detected),
         _ => true,
     };
 
-    // No x86-64 bf16 kernel yet: the AVX512-BF16 (VDPBF16PS) kind is selected here once it exists.
     private static SgemmKernelKind? X64FastMath(CpuFeatures cpu, out string reason)
     {
         if (!cpu.Avx512Bf16)
@@ -92,7 +95,10 @@ public static class SgemmKernelInfo
                 ? "bf16 fast-math on x86-64 needs AVX512-BF16 (VDPBF16PS), which this CPU lacks."
                 : $"bf16 fast-math on x86-64 needs AVX512-BF16 (VDPBF16PS), which the ISA limit '{cpu.Limit}' turns off.", out reason);
         }
-        return Unavailable("bf16 fast-math on x86-64 needs the AVX512-BF16 SGEMM kernel, which is not implemented yet (this CPU has AVX512-BF16).", out reason);
+        if (!Sbgemm_8x48_Avx512Bf16.IsSupported(cpu))
+            return Unavailable("bf16 fast-math on x86-64 emits its VDPBF16PS kernel at run time, which needs AVX-512 and Linux.", out reason);
+        reason = "";
+        return SgemmKernelKind.Bf16Avx512x8x48;
     }
 
     private static SgemmKernelKind? Unavailable(string why, out string reason)

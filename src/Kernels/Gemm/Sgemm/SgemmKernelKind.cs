@@ -15,4 +15,10 @@ public enum SgemmKernelKind
     /// Picked only on request, through <see cref="SgemmKernelInfo.SelectFastMath"/>, never by <see cref="SgemmKernelInfo.Select"/>.
     /// </summary>
     Bf16Bfmmla8x12,
+    /// <summary>
+    /// <c>Sbgemm_8x48_Avx512Bf16</c>: bf16 fast-math on x86-64 (AVX512-BF16, emitted VDPBF16PS). A and B are rounded to
+    /// bf16, products accumulate in fp32; <see cref="Sgemm.Run"/> hands a B packed for it to that kernel's driver.
+    /// Picked only on request, through <see cref="SgemmKernelInfo.SelectFastMath"/>.
+    /// </summary>
+    Bf16Avx512x8x48,
 }

@@ -38,6 +38,19 @@ public sealed unsafe class SgemmPackedB
         Bf16 = bf16;
     }
 
+    /// <summary>B for <see cref="SgemmKernelKind.Bf16Avx512x8x48"/>: the bf16 pair panels its driver reads.</summary>
+    internal SgemmPackedB(SbgemmAvx512Bf16PackedB bf16)
+    {
+        Kernel = SgemmKernelKind.Bf16Avx512x8x48;
+        K = bf16.K;
+        N = bf16.N;
+        KBlock = Math.Max(1, bf16.K); // one block: the kernel runs over all of K
+        PanelWidth = Sbgemm_8x48_Avx512Bf16.NR;
+        Panels = bf16.Panels;
+        _data = [];
+        Bf16X86 = bf16;
+    }
+
     /// <summary>The micro-kernel this packing serves.</summary>
     public SgemmKernelKind Kernel { get; }
 
@@ -60,6 +73,9 @@ public sealed unsafe class SgemmPackedB
 
     /// <summary>The bf16 packing when <see cref="Kernel"/> is <see cref="SgemmKernelKind.Bf16Bfmmla8x12"/>, else null.</summary>
     internal SbgemmPackedB? Bf16 { get; }
+
+    /// <summary>The bf16 packing when <see cref="Kernel"/> is <see cref="SgemmKernelKind.Bf16Avx512x8x48"/>, else null.</summary>
+    internal SbgemmAvx512Bf16PackedB? Bf16X86 { get; }
 
     internal int PaddedN => Panels * PanelWidth;
 
