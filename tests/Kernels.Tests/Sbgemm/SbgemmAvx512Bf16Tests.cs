@@ -171,6 +171,64 @@ public sealed unsafe class SbgemmAvx512Bf16Tests
     }
 
     [Fact]
+    public void APackingConvertsWithVcvtne2ps2bf16RoundToNearestEvenAndFlushesDenormals()
+    {
+        SkipUnlessAvx512Bf16();
+        var rng = new Random(14);
+        uint[] special =
+        [
+            0x3F80_8000, 0x3F81_8000,         // ties: to even stays, to even rounds up
+            0x3F80_8001, 0x3F80_7FFF,         // just above / below a tie
+            0x7F7F_FFFF, 0xFF7F_FFFF,         // largest finite rounds to ±Inf
+            0x7F80_0000, 0xFF80_0000,         // ±Inf
+            0x7FC0_0000, 0x7F80_0001, 0xFFA0_1234, // quiet NaN, signalling NaNs (payload whose top bits would vanish)
+            0x0000_0001, 0x8040_0000, 0x007F_FFFF, // denormals: to signed zero (DAZ), even one that RNE would round up
+            0x0080_0000, 0x8000_0000, 0,      // smallest normal, -0, +0
+        ];
+        foreach (int count in new[] { 1, 7, 31, 32, 33, 64, 95, 200 })
+        {
+            uint[] bits = Enumerable.Range(0, count)
+                .Select(i => i < special.Length && count >= special.Length ? special[i] : (uint)rng.NextInt64(0, 1L << 32))
+                .ToArray();
+            using var src = new GuardedFloats(count);
+            for (int i = 0; i < count; i++)
+                src.Span[i] = BitConverter.UInt32BitsToSingle(bits[i]);
+            ushort[] dst = new ushort[count + 8];
+            Array.Fill(dst, (ushort)0xBEEF);
+            fixed (ushort* pd = dst)
+                Sbgemm_8x48_Avx512Bf16.ToBf16(src.Pointer, count, pd);
+            for (int i = 0; i < count; i++)
+            {
+                float value = BitConverter.UInt32BitsToSingle(bits[i]);
+                ushort want = float.IsSubnormal(value) ? (ushort)(bits[i] >> 16 & 0x8000) : BFloat16Rounding.FromSingle(value);
+                if (float.IsNaN(value))
+                {
+                    Assert.True((dst[i] & 0x7F80) == 0x7F80 && (dst[i] & 0x007F) != 0, $"count={count} [{i}] {bits[i]:X8} -> {dst[i]:X4}, want a NaN");
+                    Assert.True((dst[i] & 0x0040) != 0, $"[{i}] {bits[i]:X8} -> {dst[i]:X4}: NaN not quiet");
+                    Assert.Equal(bits[i] >> 31, (uint)dst[i] >> 15);
+                }
+                else
+                {
+                    Assert.True(want == dst[i], $"count={count} [{i}] {bits[i]:X8} -> {dst[i]:X4}, want {want:X4}");
+                }
+            }
+            Assert.All(dst.Skip(count), w => Assert.Equal(0xBEEF, w)); // nothing written past count
+        }
+    }
+
+    [Fact]
+    public void ConvertLoopIsTwoLoadsOneVcvtne2ps2bf16AndOneStore()
+    {
+        SkipUnlessAvx512Bf16();
+        X64Disassembler.SkipIfUnavailable();
+        List<string> code = X64Disassembler.Disassemble(Sbgemm_8x48_Avx512Bf16.EmitConvert()).ToList();
+        Assert.Contains("vcvtne2ps2bf16 zmm2,zmm1,zmm0", code);
+        Assert.Equal(2, code.Count(l => l.StartsWith("vmovups zmm", StringComparison.Ordinal)));
+        Assert.Contains(code, l => l.StartsWith("vmovups ZMMWORD PTR [rdx],zmm2", StringComparison.Ordinal));
+        Assert.Equal(["vzeroupper", "ret"], code.Skip(code.Count - 2));
+    }
+
+    [Fact]
     public void KernelLoopIsThreeLoadsEightBroadcastsAndTwentyFourVdpbf16ps()
     {
         SkipUnlessAvx512Bf16();

@@ -91,6 +91,33 @@ internal static class SbgemmAvx512Bf16Emitter
         return asm.ToBytes();
     }
 
+    /// <summary>
+    /// <c>void f(float* src, long blocks, ushort* dst)</c>: 32 floats per block to 32 bf16 with VCVTNE2PS2BF16
+    /// (round-to-nearest-even; NaN stays NaN and turns quiet; denormal inputs and results become signed zero, whatever
+    /// MXCSR says). The low 16 words come from the instruction's second source, so <c>src[0..16)</c> goes there.
+    /// </summary>
+    public static byte[] EmitConvertLoop()
+    {
+        const int Src = Rdi, Blocks = Rsi, Dst = Rdx;
+        var asm = new X64Assembler();
+        X64Label loop = asm.NewLabel(), done = asm.NewLabel();
+        asm.Test(Blocks, Blocks);
+        asm.Jz(done);
+        asm.Bind(loop);
+        asm.VmovupsLoad(0, X64Mem.At(Src, 0));
+        asm.VmovupsLoad(1, X64Mem.At(Src, 64));
+        asm.Vcvtne2ps2bf16(2, 1, 0);
+        asm.VmovupsStore(X64Mem.At(Dst, 0), 2);
+        asm.AddImm(Src, 128);
+        asm.AddImm(Dst, 64);
+        asm.Dec(Blocks);
+        asm.Jnz(loop);
+        asm.Bind(done);
+        asm.Vzeroupper();
+        asm.Ret();
+        return asm.ToBytes();
+    }
+
     /// <summary>long f(long n): n iterations of 24 independent VDPBF16PS zmm, no loads (the bf16 peak); returns 0.</summary>
     public static byte[] EmitPeakLoop()
     {

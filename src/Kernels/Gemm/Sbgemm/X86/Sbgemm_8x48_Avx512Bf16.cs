@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using MlNetGraviton.Kernels.Emit;
 using MlNetGraviton.Kernels.Threading;
 
@@ -46,8 +45,8 @@ public sealed unsafe class SbgemmAvx512Bf16PackedB
 }
 
 /// <summary>
-/// x86 bf16 fast-math GEMM with AVX512-BF16: C = act(alpha·A·B + bias (+ C)), A converted to bf16 (round-to-nearest-even,
-/// NaN kept quiet) while it is packed, B prepacked; an emitted 8×48 VDPBF16PS micro-kernel (24 zmm accumulators, the VNNI
+/// x86 bf16 fast-math GEMM with AVX512-BF16: C = act(alpha·A·B + bias (+ C)), A converted to bf16 by an emitted VCVTNE2PS2BF16
+/// loop (round-to-nearest-even, NaN kept and quieted, denormals to zero) while it is packed, B prepacked; an emitted 8×48 VDPBF16PS micro-kernel (24 zmm accumulators, the VNNI
 /// kernel's shape) writes full tiles straight to C with alpha, bias and the accumulated C in one FMA; edge tiles go
 /// through a scratch tile. Row blocks × panels are spread over the kernel thread pool. Nothing reads past A or B: odd K
 /// is padded with a zero pair in the packed copies only.
@@ -62,12 +61,17 @@ public static unsafe class Sbgemm_8x48_Avx512Bf16
             .Select(o => new Lazy<ExecutableMemory>(() => ExecutableMemory.FromBytes(SbgemmAvx512Bf16Emitter.Emit(MR, Vectors, o))))
             .ToArray();
 
+    private static readonly Lazy<ExecutableMemory> s_convert = new(() => ExecutableMemory.FromBytes(SbgemmAvx512Bf16Emitter.EmitConvertLoop()));
+
     private static readonly Lazy<ExecutableMemory> s_peak = new(() => ExecutableMemory.FromBytes(SbgemmAvx512Bf16Emitter.EmitPeakLoop()));
 
     /// <summary>Whether <paramref name="cpu"/> (after its limit) has AVX512-BF16 and this process is the x64 Linux one that can run emitted code.</summary>
     public static bool IsSupported(CpuFeatures cpu) =>
         cpu.IsX64 && cpu.Avx512F && cpu.Avx512Bf16 && ExecutableMemory.IsSupported
         && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
+    /// <summary>The emitted A conversion loop (tests disassemble it).</summary>
+    internal static byte[] EmitConvert() => SbgemmAvx512Bf16Emitter.EmitConvertLoop();
 
     /// <summary>The emitted code of one output form (tests disassemble it).</summary>
     internal static byte[] Emit(SbgemmAvx512Bf16Emitter.Output output) => SbgemmAvx512Bf16Emitter.Emit(MR, Vectors, output);
@@ -216,33 +220,26 @@ public static unsafe class Sbgemm_8x48_Avx512Bf16
         }
     }
 
-    /// <summary>bf16 of <paramref name="count"/> floats, round-to-nearest-even as <see cref="BFloat16Rounding"/>, 16 at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ToBf16(float* src, int count, ushort* dst)
+    /// <summary>
+    /// bf16 of <paramref name="count"/> floats by the emitted VCVTNE2PS2BF16 loop (round-to-nearest-even, NaN kept and
+    /// quieted, denormals to signed zero: VDPBF16PS would read a denormal as zero anyway), 32 at a time; a last partial
+    /// block goes through a zero-padded copy, so nothing past <paramref name="src"/> + count is read or past
+    /// <paramref name="dst"/> + count written. Needs AVX512-BF16 (<see cref="IsSupported"/>).
+    /// </summary>
+    internal static void ToBf16(float* src, int count, ushort* dst)
     {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<uint> bias = Vector512.Create(0x7FFFu), one = Vector512.Create(1u), absMask = Vector512.Create(0x7FFF_FFFFu);
-            Vector512<uint> inf = Vector512.Create(0x7F80_0000u), quiet = Vector512.Create(0x0040u);
-            for (; i + 32 <= count; i += 32)
-            {
-                Vector512<uint> lo = Round(Vector512.Load((uint*)src + i), bias, one, absMask, inf, quiet);
-                Vector512<uint> hi = Round(Vector512.Load((uint*)src + i + 16), bias, one, absMask, inf, quiet);
-                Vector512.Narrow(lo, hi).Store(dst + i);
-            }
-        }
-        for (; i < count; i++)
-            dst[i] = BFloat16Rounding.FromSingle(src[i]);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> Round(Vector512<uint> bits, Vector512<uint> bias, Vector512<uint> one, Vector512<uint> absMask,
-        Vector512<uint> inf, Vector512<uint> quiet)
-    {
-        Vector512<uint> rounded = (bits + bias + ((bits >> 16) & one)) >> 16;
-        Vector512<uint> nan = Vector512.GreaterThan(bits & absMask, inf);
-        return Vector512.ConditionalSelect(nan, (bits >> 16) | quiet, rounded);
+        var convert = (delegate* unmanaged<float*, long, ushort*, void>)s_convert.Value.Address;
+        int full = count / 32, tail = count - 32 * full;
+        convert(src, full, dst);
+        if (tail == 0)
+            return;
+        float* last = stackalloc float[32];
+        ushort* lastBf16 = stackalloc ushort[32];
+        for (int i = 0; i < 32; i++)
+            last[i] = i < tail ? src[32 * full + i] : 0f;
+        convert(last, 1, lastBf16);
+        for (int i = 0; i < tail; i++)
+            dst[32 * full + i] = lastBf16[i];
     }
 
     private struct TileTask : ITileTask
