@@ -21,12 +21,13 @@ for cpu in ${ARM64_CPUS:-max neoverse-n1 cortex-a72}; do cpu_args+=(--cpu "$cpu"
 
 # CpuFeaturesTests.DetectionAgreesWithTheKernelsCpuFlags compares detection with /proc/cpuinfo, which under
 # QEMU is the sysroot's fixed Neoverse-V1 file whatever -cpu is; CpuModelTests checks detection per model instead.
-# QgemmPairSaturationTests, QgemmVnni512Tests and SbgemmAvx512Bf16Tests exercise x86 kernels (AVX2 VPMADDUBSW, emitted
-# AVX512-VNNI and AVX512-BF16), which no
-# Arm64 CPU model can run; X64AssemblerTests' run of emitted x86 code likewise.
+# QgemmPairSaturationTests, QgemmVnni512Tests, SbgemmAvx512Bf16Tests and SgemmAvx512Tests exercise x86 kernels
+# (AVX2 VPMADDUBSW, emitted AVX512-VNNI, AVX512-BF16 and AVX-512F), which no Arm64 CPU model can run;
+# X64AssemblerTests' run of emitted x86 code likewise.
 exec bash "$HERE/test.sh" "${cpu_args[@]}" --timeout 900 "$ROOT/tests/Arm64/MlNetGraviton.Arm64.Tests.csproj" -- \
   -method- MlNetGraviton.Kernels.Tests.CpuFeaturesTests.DetectionAgreesWithTheKernelsCpuFlags \
   -method- MlNetGraviton.Kernels.Tests.Emit.X64AssemblerTests.EmittedCodeRunsThroughAnUnmanagedFunctionPointer \
   -class- MlNetGraviton.Kernels.Tests.Qgemm.QgemmPairSaturationTests \
   -class- MlNetGraviton.Kernels.Tests.QgemmX86.QgemmVnni512Tests \
-  -class- MlNetGraviton.Kernels.Tests.Sbgemm.SbgemmAvx512Bf16Tests
+  -class- MlNetGraviton.Kernels.Tests.Sbgemm.SbgemmAvx512Bf16Tests \
+  -class- MlNetGraviton.Kernels.Tests.Fp32.SgemmAvx512Tests

@@ -99,9 +99,18 @@ public sealed class SgemmTests
         Assert.Equal(SgemmKernelKind.Scalar, SgemmKernelInfo.Select(detected.LimitedTo(IsaLevel.Scalar)));
         var packed = Sgemm.PackB(new float[6], 2, 3, cpu: detected.LimitedTo(IsaLevel.Scalar));
         Assert.Equal("Sgemm_4x8_Scalar", packed.KernelName);
-        if (detected.IsX64 && detected.Avx2 && detected.Fma)
+        if (detected.IsX64 && detected.Avx512F)
+        {
+            Assert.Equal(SgemmKernelKind.Avx512x8x48, SgemmKernelInfo.Select(detected));
+            Assert.Equal(SgemmKernelKind.Avx512x8x48, SgemmKernelInfo.Select(detected.LimitedTo(IsaLevel.Avx512)));
+            Assert.Equal("Sgemm_8x48_Avx512", Sgemm.PackB(new float[6], 2, 3, cpu: detected).KernelName);
+        }
+        else if (detected.IsX64 && detected.Avx2 && detected.Fma)
         {
             Assert.Equal(SgemmKernelKind.Avx2Fma6x16, SgemmKernelInfo.Select(detected));
+        }
+        if (detected.IsX64 && detected.Avx2 && detected.Fma)
+        {
             Assert.Equal(SgemmKernelKind.Avx2Fma6x16, SgemmKernelInfo.Select(detected.LimitedTo(IsaLevel.Avx2)));
             Assert.Equal(SgemmKernelKind.Scalar, SgemmKernelInfo.Select(detected.LimitedTo(IsaLevel.Neon)));
         }

@@ -47,7 +47,8 @@ public static unsafe class Sgemm
         if (kernel == SgemmKernelKind.Bf16Avx512x8x48)
             return new SgemmPackedB(Sbgemm_8x48_Avx512Bf16.PackB(b, k, n, transB));
 
-        int blocks = Math.Max(1, (k + MaxKBlock - 1) / MaxKBlock);
+        // The AVX-512 kernel runs each tile over all of K (one block); the others cut K into L1-sized blocks.
+        int blocks = kernel == SgemmKernelKind.Avx512x8x48 ? 1 : Math.Max(1, (k + MaxKBlock - 1) / MaxKBlock);
         int kBlock = Math.Max(1, (k + blocks - 1) / blocks); // equal blocks: K = 769 gives 4 × 193, not 3 × 256 + 1
         var packed = new SgemmPackedB(kernel, k, n, kBlock);
         Span<float> dst = packed.Storage;
@@ -118,6 +119,18 @@ public static unsafe class Sgemm
             fixed (float* pbias = epilogue.Bias.Span)
             {
                 Sbgemm_8x48_Avx512Bf16.Run(m, pa, lda, bf16X86, pc, ldc, epilogue.Alpha, epilogue.Bias.IsEmpty ? null : pbias,
+                    epilogue.Activation, epilogue.Accumulate, threads);
+            }
+            return;
+        }
+
+        if (b.Kernel == SgemmKernelKind.Avx512x8x48)
+        {
+            fixed (float* pa = a)
+            fixed (float* pc = c)
+            fixed (float* pbias = epilogue.Bias.Span)
+            {
+                Sgemm_8x48_Avx512.Run(m, pa, lda, b, pc, ldc, epilogue.Alpha, epilogue.Bias.IsEmpty ? null : pbias,
                     epilogue.Activation, epilogue.Accumulate, threads);
             }
             return;

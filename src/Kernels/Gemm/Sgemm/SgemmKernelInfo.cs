@@ -10,6 +10,7 @@ public static class SgemmKernelInfo
     public static int Mr(SgemmKernelKind kind) => kind switch
     {
         SgemmKernelKind.Avx2Fma6x16 => 6,
+        SgemmKernelKind.Avx512x8x48 => Sgemm_8x48_Avx512.MR,
         SgemmKernelKind.Neon8x8 => 8,
         SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.MR,
         SgemmKernelKind.Bf16Avx512x8x48 => Sbgemm_8x48_Avx512Bf16.MR,
@@ -20,6 +21,7 @@ public static class SgemmKernelInfo
     public static int Nr(SgemmKernelKind kind) => kind switch
     {
         SgemmKernelKind.Avx2Fma6x16 => 16,
+        SgemmKernelKind.Avx512x8x48 => Sgemm_8x48_Avx512.NR,
         SgemmKernelKind.Neon8x8 => 8,
         SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.NR,
         SgemmKernelKind.Bf16Avx512x8x48 => Sbgemm_8x48_Avx512Bf16.NR,
@@ -30,6 +32,7 @@ public static class SgemmKernelInfo
     public static string Name(SgemmKernelKind kind) => kind switch
     {
         SgemmKernelKind.Avx2Fma6x16 => "Sgemm_6x16_Avx2Fma",
+        SgemmKernelKind.Avx512x8x48 => Sgemm_8x48_Avx512.Name,
         SgemmKernelKind.Neon8x8 => "Sgemm_8x8_Neon",
         SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.KernelName,
         SgemmKernelKind.Bf16Avx512x8x48 => Sbgemm_8x48_Avx512Bf16.Name,
@@ -46,6 +49,8 @@ public static class SgemmKernelInfo
     public static SgemmKernelKind Select(CpuFeatures cpu)
     {
         ArgumentNullException.ThrowIfNull(cpu);
+        if (Sgemm_8x48_Avx512.IsSupported(cpu) && CanRun(SgemmKernelKind.Avx512x8x48))
+            return SgemmKernelKind.Avx512x8x48;
         if (cpu.IsX64 && cpu.Avx2 && cpu.Fma && CanRun(SgemmKernelKind.Avx2Fma6x16))
             return SgemmKernelKind.Avx2Fma6x16;
         if (cpu.IsArm64 && cpu.AdvSimd && CanRun(SgemmKernelKind.Neon8x8))
@@ -81,6 +86,7 @@ public static class SgemmKernelInfo
     public static bool CanRun(SgemmKernelKind kind) => kind switch
     {
         SgemmKernelKind.Avx2Fma6x16 => Avx2.IsSupported && Fma.IsSupported,
+        SgemmKernelKind.Avx512x8x48 => Sgemm_8x48_Avx512.IsSupported(CpuFeatures.Detected),
         SgemmKernelKind.Neon8x8 => AdvSimd.Arm64.IsSupported || Fma.IsSupported,
         SgemmKernelKind.Bf16Bfmmla8x12 => Sbgemm.IsAvailable(CpuFeatures.Detected),
         SgemmKernelKind.Bf16Avx512x8x48 => Sbgemm_8x48_Avx512Bf16.IsSupported(CpuFeatures.Detected),

@@ -21,4 +21,9 @@ public enum SgemmKernelKind
     /// Picked only on request, through <see cref="SgemmKernelInfo.SelectFastMath"/>.
     /// </summary>
     Bf16Avx512x8x48,
+    /// <summary>
+    /// <c>Sgemm_8x48_Avx512</c>: x86-64 AVX-512F, emitted VFMADD231PS zmm 8×48 micro-kernel (24 accumulators), A read in
+    /// place, B packed in one K block of 48-column panels.
+    /// </summary>
+    Avx512x8x48,
 }

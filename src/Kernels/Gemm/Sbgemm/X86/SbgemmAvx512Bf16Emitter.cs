@@ -20,23 +20,53 @@ internal static class SbgemmAvx512Bf16Emitter
 {
     public enum Output { Tile, Store, Accumulate }
 
-    // SbgemmX86Epilogue field offsets: float* Bias (NR floats), float Alpha.
-    private const int BiasOffset = 0, AlphaOffset = 8;
+    // SbgemmX86Epilogue field offsets: float* Bias (NR floats), float Alpha, long LdaBytes (the fp32 form's A row stride).
+    private const int BiasOffset = 0, AlphaOffset = 8, LdaOffset = 16;
 
-    public static byte[] Emit(int mr, int vectors, Output output)
+    public static byte[] Emit(int mr, int vectors, Output output) => Emit(mr, vectors, output, fp32: false);
+
+    /// <summary>
+    /// The same tile loop for bf16 pairs (<paramref name="fp32"/> false: VDPBF16PS over packed A, one K pair per step)
+    /// or fp32 (true: VFMADD231PS, one k per step, A read in place). The fp32 form's signature is
+    /// <c>void (float* a, float* packedB, long k, float* c, long ldcBytes, SbgemmX86Epilogue* e)</c>: row i of A is
+    /// <c>a + i·e->LdaBytes</c>, every row readable for k floats (the driver hands edge row blocks over as a zero-padded copy).
+    /// </summary>
+    public static byte[] Emit(int mr, int vectors, Output output, bool fp32)
     {
         int accumulators = mr * vectors;
-        if (mr < 1 || vectors < 1 || accumulators + vectors + 3 > 32)
+        if (mr < 1 || vectors < 1 || accumulators + vectors + 3 > 32 || (fp32 && mr > 9))
             throw new ArgumentOutOfRangeException(nameof(mr), $"A {mr} × {vectors}·16 tile leaves too few of the 32 zmm registers.");
         const int A = Rdi, B = Rsi, Pairs = Rdx, C = Rcx, Ldc = R8, Epilogue = R9;
+        const int Lda = R10, A3 = R11, A6 = Rax; // fp32: rows 0-2 from A, 3-5 from A3, 6-8 from A6, at + 0, lda, 2·lda
         int BReg(int v) => accumulators + v;
         int spare = 32 - accumulators - vectors;
         int ARegFor(int i) => accumulators + vectors + i % spare;
         int Acc(int i, int v) => i * vectors + v;
+        X64Mem ARow(int i)
+        {
+            if (!fp32)
+                return X64Mem.At(A, 4 * i);
+            int rowBase = (i / 3) switch { 0 => A, 1 => A3, _ => A6 };
+            return (i % 3) switch { 0 => X64Mem.At(rowBase), 1 => new X64Mem(rowBase, Lda, 1), _ => new X64Mem(rowBase, Lda, 2) };
+        }
 
         var asm = new X64Assembler();
         for (int r = 0; r < accumulators; r++)
             asm.Vpxord(r, r, r);
+        if (fp32)
+        {
+            asm.Load(Lda, X64Mem.At(Epilogue, LdaOffset));
+            if (mr > 3)
+            {
+                asm.Lea(A3, new X64Mem(A, Lda, 2));
+                asm.Add(A3, Lda);           // A3 = A + 3·lda
+            }
+            if (mr > 6)
+            {
+                asm.Lea(A6, new X64Mem(A3, Lda, 2));
+                asm.Add(A6, Lda);           // A6 = A3 + 3·lda
+            }
+        }
         X64Label loop = asm.NewLabel(), store = asm.NewLabel();
         asm.Test(Pairs, Pairs);
         asm.Jz(store);
@@ -45,11 +75,27 @@ internal static class SbgemmAvx512Bf16Emitter
             asm.VmovupsLoad(BReg(v), X64Mem.At(B, 64 * v));
         for (int i = 0; i < mr; i++)
         {
-            asm.Vbroadcastss(ARegFor(i), X64Mem.At(A, 4 * i));
+            asm.Vbroadcastss(ARegFor(i), ARow(i));
             for (int v = 0; v < vectors; v++)
-                asm.Vdpbf16ps(Acc(i, v), ARegFor(i), BReg(v));
+            {
+                if (fp32)
+                    asm.Vfmadd231ps(Acc(i, v), ARegFor(i), BReg(v));
+                else
+                    asm.Vdpbf16ps(Acc(i, v), ARegFor(i), BReg(v));
+            }
         }
-        asm.AddImm(A, 4 * mr);
+        if (fp32)
+        {
+            asm.AddImm(A, 4);
+            if (mr > 3)
+                asm.AddImm(A3, 4);
+            if (mr > 6)
+                asm.AddImm(A6, 4);
+        }
+        else
+        {
+            asm.AddImm(A, 4 * mr);
+        }
         asm.AddImm(B, 64 * vectors);
         asm.Dec(Pairs);
         asm.Jnz(loop);

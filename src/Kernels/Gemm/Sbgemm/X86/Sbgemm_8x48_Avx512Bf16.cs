@@ -12,6 +12,7 @@ internal unsafe struct SbgemmX86Epilogue
 {
     public float* Bias; // NR floats (zeros when there is no bias)
     public float Alpha;
+    public long LdaBytes; // the fp32 kernel's row stride of A (the bf16 kernel reads packed A)
 }
 
 /// <summary>
@@ -135,11 +136,11 @@ public static unsafe class Sbgemm_8x48_Avx512Bf16
                 pack.BlocksPerTask = (mBlocks + packTasks - 1) / packTasks;
                 KernelThreadPool.Shared.For(ref pack, packTasks, threads);
 
-                int wanted = threads == 1 ? 1 : threads * 4;
-                int rowGroups = Math.Clamp((wanted + b.Panels - 1) / b.Panels, 1, mBlocks);
-                var task = new TileTask
+                int rowGroups = Avx512TileTask.RowGroupsFor(threads, b.Panels, mBlocks);
+                var task = new Avx512TileTask
                 {
-                    PackedA = packedA, BlockWords = blockWords, B = b, C = c, Ldc = ldc, M = m, N = b.N, Alpha = alpha,
+                    A = packedA, ABlockStride = blockWords, B = b.Panel(0), PanelStride = (long)b.Pairs * NR, Steps = b.Pairs,
+                    C = c, Ldc = ldc, M = m, N = b.N, Alpha = alpha,
                     Bias = bias, Zeros = pz, Activation = activation, Accumulate = accumulate,
                     BlocksPerTask = (mBlocks + rowGroups - 1) / rowGroups, RowGroups = rowGroups, MBlocks = mBlocks,
                     Store = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
@@ -240,60 +241,5 @@ public static unsafe class Sbgemm_8x48_Avx512Bf16
         convert(last, 1, lastBf16);
         for (int i = 0; i < tail; i++)
             dst[32 * full + i] = lastBf16[i];
-    }
-
-    private struct TileTask : ITileTask
-    {
-        public uint* PackedA;
-        public int BlockWords;
-        public SbgemmAvx512Bf16PackedB B;
-        public float* C, Bias, Zeros;
-        public int Ldc, M, N, BlocksPerTask, RowGroups, MBlocks;
-        public float Alpha;
-        public GemmActivation Activation;
-        public bool Accumulate;
-        public delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void> Store, Tile;
-
-        public readonly void Run(int taskIndex)
-        {
-            int panel = taskIndex / RowGroups, group = taskIndex % RowGroups;
-            int b0 = group * BlocksPerTask, b1 = Math.Min(MBlocks, b0 + BlocksPerTask);
-            int col0 = panel * NR, cols = Math.Min(NR, N - col0);
-            uint* packedB = B.Panel(panel);
-            float* tile = stackalloc float[MR * NR];
-            float* biasTile = stackalloc float[NR];
-            var epilogue = new SbgemmX86Epilogue { Alpha = Alpha, Bias = Bias == null ? Zeros : Bias + col0 };
-            if (Bias != null && cols < NR)
-            {
-                for (int j = 0; j < NR; j++)
-                    biasTile[j] = j < cols ? Bias[col0 + j] : 0f;
-                epilogue.Bias = biasTile;
-            }
-            for (int blk = b0; blk < b1; blk++)
-            {
-                int row0 = blk * MR, rows = Math.Min(MR, M - row0);
-                uint* a = PackedA + (long)blk * BlockWords;
-                float* c = C + (long)row0 * Ldc + col0;
-                if (rows == MR && cols == NR)
-                {
-                    Store(a, packedB, B.Pairs, c, (long)Ldc * sizeof(float), &epilogue);
-                }
-                else
-                {
-                    Tile(a, packedB, B.Pairs, tile, NR * sizeof(float), &epilogue);
-                    for (int r = 0; r < rows; r++)
-                        for (int j = 0; j < cols; j++)
-                        {
-                            float baseValue = epilogue.Bias[j] + (Accumulate ? c[(long)r * Ldc + j] : 0f);
-                            c[(long)r * Ldc + j] = MathF.FusedMultiplyAdd(tile[r * NR + j], Alpha, baseValue);
-                        }
-                }
-                if (Activation != GemmActivation.None)
-                {
-                    for (int r = 0; r < rows; r++)
-                        SgemmActivationMath.Apply(c + (long)r * Ldc, cols, Activation);
-                }
-            }
-        }
     }
 }

@@ -1,0 +1,95 @@
+using MlNetGraviton.Kernels.Threading;
+
+namespace MlNetGraviton.Kernels.Gemm;
+
+/// <summary>
+/// One task of the emitted AVX-512 8×48 kernels (fp32 <see cref="Sgemm_8x48_Avx512"/>, bf16
+/// <see cref="Sbgemm_8x48_Avx512Bf16"/>): a group of 8-row blocks of C against one 48-column panel of packed B, each
+/// tile over all of K in one call, so a result does not depend on the thread count. Full tiles are stored by the
+/// kernel itself (alpha·acc + bias (+ C)); edge tiles go through a scratch tile. The bf16 kernel reads A packed per
+/// row block; the fp32 kernel reads A in place, except a last block of fewer than 8 rows, which it reads from a
+/// zero-padded copy so no row past M is touched.
+/// </summary>
+internal unsafe struct Avx512TileTask : ITileTask
+{
+    public const int MR = 8, NR = 48;
+
+    public uint* A;               // packed A blocks (bf16 pairs), or the caller's fp32 A when DirectA
+    public long ABlockStride;     // uint elements from one row block to the next
+    public long LdaBytes;         // DirectA: row stride of A
+    public int K;                 // DirectA: floats per row (for the edge copy)
+    public bool DirectA;
+    public uint* B;
+    public long PanelStride;      // uint elements per packed B panel
+    public long Steps;            // K steps of the kernel (K for fp32, K pairs for bf16)
+    public float* C, Bias, Zeros;
+    public int Ldc, M, N, BlocksPerTask, RowGroups, MBlocks;
+    public float Alpha;
+    public GemmActivation Activation;
+    public bool Accumulate;
+    public delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void> Store, Tile;
+
+    public readonly void Run(int taskIndex)
+    {
+        int panel = taskIndex / RowGroups, group = taskIndex % RowGroups;
+        int b0 = group * BlocksPerTask, b1 = Math.Min(MBlocks, b0 + BlocksPerTask);
+        int col0 = panel * NR, cols = Math.Min(NR, N - col0);
+        uint* packedB = B + panel * PanelStride;
+        float* tile = stackalloc float[MR * NR];
+        float* biasTile = stackalloc float[NR];
+        var epilogue = new SbgemmX86Epilogue { Alpha = Alpha, Bias = Bias == null ? Zeros : Bias + col0, LdaBytes = LdaBytes };
+        if (Bias != null && cols < NR)
+        {
+            for (int j = 0; j < NR; j++)
+                biasTile[j] = j < cols ? Bias[col0 + j] : 0f;
+            epilogue.Bias = biasTile;
+        }
+        for (int blk = b0; blk < b1; blk++)
+        {
+            int row0 = blk * MR, rows = Math.Min(MR, M - row0);
+            uint* a = A + blk * ABlockStride;
+            epilogue.LdaBytes = LdaBytes;
+            if (DirectA && rows < MR)
+            {
+                float* copy = SgemmPackedABuffer.ForCurrentThread(MR * Math.Max(K, 1));
+                for (int r = 0; r < MR; r++)
+                {
+                    var dst = new Span<float>(copy + (long)r * K, K);
+                    if (r < rows)
+                        new ReadOnlySpan<float>((float*)a + r * (LdaBytes / sizeof(float)), K).CopyTo(dst);
+                    else
+                        dst.Clear();
+                }
+                a = (uint*)copy;
+                epilogue.LdaBytes = (long)K * sizeof(float);
+            }
+            float* c = C + (long)row0 * Ldc + col0;
+            if (rows == MR && cols == NR)
+            {
+                Store(a, packedB, Steps, c, (long)Ldc * sizeof(float), &epilogue);
+            }
+            else
+            {
+                Tile(a, packedB, Steps, tile, NR * sizeof(float), &epilogue);
+                for (int r = 0; r < rows; r++)
+                    for (int j = 0; j < cols; j++)
+                    {
+                        float baseValue = epilogue.Bias[j] + (Accumulate ? c[(long)r * Ldc + j] : 0f);
+                        c[(long)r * Ldc + j] = MathF.FusedMultiplyAdd(tile[r * NR + j], Alpha, baseValue);
+                    }
+            }
+            if (Activation != GemmActivation.None)
+            {
+                for (int r = 0; r < rows; r++)
+                    SgemmActivationMath.Apply(c + (long)r * Ldc, cols, Activation);
+            }
+        }
+    }
+
+    /// <summary>Row groups per panel: with several threads, about 4 tasks per thread in all.</summary>
+    public static int RowGroupsFor(int threads, int panels, int mBlocks)
+    {
+        int wanted = threads == 1 ? 1 : threads * 4;
+        return Math.Clamp((wanted + panels - 1) / panels, 1, mBlocks);
+    }
+}
