@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MlNetGraviton.Kernels.Threading;
 
 namespace MlNetGraviton.Kernels.Gemm;
@@ -71,12 +72,21 @@ internal unsafe struct Avx512TileTask : ITileTask
             else
             {
                 Tile(a, packedB, Steps, tile, NR * sizeof(float), &epilogue);
+                Vector512<float> alpha = Vector512.Create(Alpha);
                 for (int r = 0; r < rows; r++)
-                    for (int j = 0; j < cols; j++)
+                {
+                    float* row = c + (long)r * Ldc, sums = tile + r * NR;
+                    int j = 0;
+                    for (; j + 16 <= cols; j += 16)
                     {
-                        float baseValue = epilogue.Bias[j] + (Accumulate ? c[(long)r * Ldc + j] : 0f);
-                        c[(long)r * Ldc + j] = MathF.FusedMultiplyAdd(tile[r * NR + j], Alpha, baseValue);
+                        Vector512<float> baseValue = Vector512.Load(epilogue.Bias + j);
+                        if (Accumulate)
+                            baseValue += Vector512.Load(row + j);
+                        Vector512.FusedMultiplyAdd(Vector512.Load(sums + j), alpha, baseValue).Store(row + j);
                     }
+                    for (; j < cols; j++)
+                        row[j] = MathF.FusedMultiplyAdd(sums[j], Alpha, epilogue.Bias[j] + (Accumulate ? row[j] : 0f));
+                }
             }
             if (Activation != GemmActivation.None)
             {

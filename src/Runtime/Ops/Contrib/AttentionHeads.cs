@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using MlNetGraviton.Kernels.Gemm;
 using MlNetGraviton.Kernels.Threading;
 
 namespace MlNetGraviton.Runtime.Ops.Contrib;
@@ -11,8 +12,11 @@ namespace MlNetGraviton.Runtime.Ops.Contrib;
 /// column offset. Kᵀ of the head is staged densely, then for each query row: scores = q·Kᵀ·scale + mask (+ causal), softmax without
 /// its final division, context = e·V, and the row scaled by 1/Σe while it is written into the head's slice of the output.
 /// A causal head computes only the keys up to each query (half the work of a full mask).
+/// With <see cref="UseAvx512Gemm"/> both products run on the emitted AVX-512 SGEMM kernel instead: Kᵀ and V of the head are
+/// packed into its 48-column panels, then per chunk of 64 query rows S = scale·Q·Kᵀ, the masked softmax (divided in place),
+/// and context = P·V written straight into the output; a causal chunk stops at the keys its last query sees.
 /// </summary>
-internal struct AttentionHeads : ITileTask
+internal unsafe struct AttentionHeads : ITileTask
 {
     public float[] Q, K, V;
     public float[] Output;
@@ -30,8 +34,19 @@ internal struct AttentionHeads : ITileTask
     /// </summary>
     public float DecomposedCausalFill;
 
+    /// <summary>Run both products on <see cref="Sgemm_8x48_Avx512"/> (set where the session's CPU has AVX-512F).</summary>
+    public bool UseAvx512Gemm;
+
+    /// <summary>Query rows per chunk of the GEMM form: its scores [64, T] stay in L2.</summary>
+    private const int RowChunk = 64;
+
     public readonly void Run(int taskIndex)
     {
+        if (UseAvx512Gemm && Sequence > 0 && KvSequence > 0)
+        {
+            RunGemm(taskIndex);
+            return;
+        }
         int b = taskIndex / Heads, h = taskIndex % Heads;
         int s = Sequence, t = KvSequence, dk = QkHeadSize, dv = VHeadSize;
         float[] keysT = ArrayPool<float>.Shared.Rent(dk * t);
@@ -94,6 +109,72 @@ internal struct AttentionHeads : ITileTask
         finally
         {
             ArrayPool<float>.Shared.Return(keysT);
+            ArrayPool<float>.Shared.Return(scores);
+            ArrayPool<float>.Shared.Return(keyMask);
+        }
+    }
+
+    private readonly void RunGemm(int taskIndex)
+    {
+        int b = taskIndex / Heads, h = taskIndex % Heads;
+        int s = Sequence, t = KvSequence, dk = QkHeadSize, dv = VHeadSize;
+        int chunk = Math.Min(s, RowChunk);
+        float[] packedK = ArrayPool<float>.Shared.Rent(Math.Max(1, Sgemm_8x48_Avx512.PackedLength(dk, t)));
+        float[] packedV = ArrayPool<float>.Shared.Rent(Math.Max(1, Sgemm_8x48_Avx512.PackedLength(t, dv)));
+        float[] scores = ArrayPool<float>.Shared.Rent(Math.Max(1, chunk * t));
+        float[] keyMask = ArrayPool<float>.Shared.Rent(Math.Max(1, t));
+        try
+        {
+            Span<float> mask = keyMask.AsSpan(0, t);
+            bool hasKeyMask = Mask.Form is not (AttentionMaskForm.None or AttentionMaskForm.Raw3D);
+            if (hasKeyMask)
+                Mask.KeyRow(b, mask);
+            int firstValid = 0;
+            if (Causal && hasKeyMask && !float.IsNaN(DecomposedCausalFill))
+                while (firstValid < t && mask[firstValid] != 0f)
+                    firstValid++;
+            fixed (float* pq = Q, pk = K, pv = V, po = Output, pkp = packedK, pvp = packedV, ps = scores)
+            {
+                // Kᵀ [dk, t] is given as K's rows [t, dk]; V [t, dv] is read row by row.
+                Sgemm_8x48_Avx512.PackB(pk + (long)b * t * KStride + KOffset + h * dk, KStride, dk, t, transB: true, pkp);
+                Sgemm_8x48_Avx512.PackB(pv + (long)b * t * VStride + VOffset + h * dv, VStride, t, dv, transB: false, pvp);
+                float* queries = pq + (long)b * s * QStride + QOffset + h * dk;
+                float* output = po + (long)b * s * OutputWidth + h * dv;
+                for (int i0 = 0; i0 < s; i0 += chunk)
+                {
+                    int rows = Math.Min(chunk, s - i0);
+                    // A causal chunk needs the keys up to its last query, unless one of its rows is decomposed (all keys).
+                    int n = Causal && i0 >= firstValid ? Math.Min(t, i0 + rows) : t;
+                    Sgemm_8x48_Avx512.RunPacked(rows, queries + (long)i0 * QStride, QStride, pkp, dk, dk, n, ps, t, Scale, null);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int i = i0 + r;
+                        Span<float> row = new(ps + (long)r * t, n);
+                        int length = n;
+                        if (Causal)
+                        {
+                            // As the row form: later keys excluded (weight 0), or set to the fill where the row is decomposed.
+                            int visible = Math.Min(i + 1, n);
+                            if (i < firstValid)
+                                row[visible..].Fill(DecomposedCausalFill);
+                            else
+                                length = visible;
+                        }
+                        Span<float> scored = row[..length];
+                        if (Mask.PerQuery)
+                            Mask.AddQueryRow(b, i, scored);
+                        float sum = SoftmaxRow.ExpInPlace(scored, hasKeyMask ? mask[..length] : default);
+                        TensorPrimitives.Multiply(scored, 1f / sum, scored);
+                        row[length..].Clear();
+                    }
+                    Sgemm_8x48_Avx512.RunPacked(rows, ps, t, pvp, t, n, dv, output + (long)i0 * OutputWidth, OutputWidth, 1f, null);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packedK);
+            ArrayPool<float>.Shared.Return(packedV);
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<float>.Shared.Return(keyMask);
         }

@@ -13,7 +13,8 @@ namespace MlNetGraviton.Runtime.Ops.Contrib;
 /// mask_filter_value. past / present, attention_bias, past_sequence_length and rotary embeddings are refused at load.
 /// </summary>
 internal sealed class AttentionKernel(
-    int heads, bool unidirectional, long[]? qkvSizes, float scale, float filter, SgemmPackedB? packedWeights, float[]? constantBias) : OpKernel
+    int heads, bool unidirectional, long[]? qkvSizes, float scale, float filter, SgemmPackedB? packedWeights, float[]? constantBias,
+    bool useAvx512Gemm) : OpKernel
 {
     public static OpKernel Create(OpLoadContext c)
     {
@@ -45,7 +46,8 @@ internal sealed class AttentionKernel(
         }
         float[]? bias = c.Constant(2) is { ElementType: TensorElementType.Float32, Rank: 1 } b ? b.AsSpan<float>().ToArray() : null;
         return new AttentionKernel((int)heads, c.Attributes.GetInt("unidirectional", 0) != 0, sizes,
-            c.Attributes.GetFloat("scale", 0f), c.Attributes.GetFloat("mask_filter_value", -10000f), packed, bias);
+            c.Attributes.GetFloat("scale", 0f), c.Attributes.GetFloat("mask_filter_value", -10000f), packed, bias,
+            Sgemm_8x48_Avx512.IsSupported(c.Cpu));
     }
 
     private static void CheckWeights(Tensor w, long[]? sizes, int heads, string node)
@@ -104,6 +106,7 @@ internal sealed class AttentionKernel(
                 Scale = scale == 0f ? 1f / MathF.Sqrt(qkHead) : scale,
                 Causal = unidirectional && sequence > 1,
                 DecomposedCausalFill = float.NaN, // ORT's contract
+                UseAvx512Gemm = useAvx512Gemm,
             };
             int items = batch * heads;
             int threads = Math.Min(items, GemmThreads.For((long)items * sequence, sequence, qkHead + v / heads, context.Threads));

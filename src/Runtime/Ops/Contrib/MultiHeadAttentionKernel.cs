@@ -1,4 +1,5 @@
 using System.Buffers;
+using MlNetGraviton.Kernels.Gemm;
 using MlNetGraviton.Kernels.Threading;
 using MlNetGraviton.Runtime.Graph;
 using MlNetGraviton.Runtime.Ops.Algebra;
@@ -16,7 +17,8 @@ namespace MlNetGraviton.Runtime.Ops.Contrib;
 /// it writes for Hugging Face's causal attention with a padding mask: it computes fully masked rows as the original
 /// Where/Add graph does (see <see cref="AttentionHeads.DecomposedCausalFill"/>), where ORT's contract differs.
 /// </summary>
-internal sealed class MultiHeadAttentionKernel(int heads, bool unidirectional, float scale, float filter, float decomposedCausalFill) : OpKernel
+internal sealed class MultiHeadAttentionKernel(
+    int heads, bool unidirectional, float scale, float filter, float decomposedCausalFill, bool useAvx512Gemm) : OpKernel
 {
     /// <summary>The attribute of the optimizer's form: the Where's fill value for the masked future scores.</summary>
     public const string DecomposedCausalFillAttribute = "decomposed_causal_fill";
@@ -48,7 +50,7 @@ internal sealed class MultiHeadAttentionKernel(int heads, bool unidirectional, f
                     $"node '{c.Node.Name}' (MultiHeadAttention, {c.Node.Domain}): needs unidirectional = 1 and a {DecomposedCausalFillAttribute} value");
         }
         return new MultiHeadAttentionKernel((int)heads, unidirectional, c.Attributes.GetFloat("scale", 0f),
-            c.Attributes.GetFloat("mask_filter_value", -10000f), fill);
+            c.Attributes.GetFloat("mask_filter_value", -10000f), fill, Sgemm_8x48_Avx512.IsSupported(c.Cpu));
     }
 
     public override void Run(OpContext context)
@@ -123,6 +125,7 @@ internal sealed class MultiHeadAttentionKernel(int heads, bool unidirectional, f
             Scale = scale == 0f ? 1f / MathF.Sqrt(qkHead) : scale,
             Causal = unidirectional && sequence > 1,
             DecomposedCausalFill = decomposedCausalFill,
+            UseAvx512Gemm = useAvx512Gemm,
         };
         int items = batch * heads;
         int threads = Math.Min(items, GemmThreads.For((long)items * sequence, total, qkHead + dv / heads, context.Threads));

@@ -86,6 +86,7 @@ internal static class ContribCases
         ["Attention scale and filter"] = () => Attention(2, 6, 16, 2, mask: I32(RawMask(2, 6), 2, 6), scale: 0.3f, filter: -500f),
         ["Attention runtime weights"] = () => Attention(2, 5, 16, 2, mask: I32([5, 3], 2), constantWeights: false),
         ["Attention long sequence"] = () => Attention(1, 70, 64, 2, mask: I32(RawMask(1, 70), 1, 70)),
+        ["Attention causal long sequence with padding"] = () => Attention(2, 150, 32, 2, mask: I32(RawMask(2, 150), 2, 150), unidirectional: true),
         // SkipLayerNormalization
         ["SkipLayerNorm full"] = () => Op("SkipLayerNormalization").Input("input", F(2f, 2, 5, 24)).Input("skip", F(2f, 2, 5, 24))
             .Constant("gamma", F(1f, 24)).Constant("beta", F(1f, 24)).Constant("bias", F(1f, 24)).Attr("epsilon", 1e-5f)

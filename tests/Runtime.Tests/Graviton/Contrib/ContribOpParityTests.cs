@@ -1,3 +1,4 @@
+using MlNetGraviton.Kernels;
 namespace MlNetGraviton.Runtime.Tests.Graviton.Contrib;
 
 /// <summary>Every contrib op form on one-node graphs, against ONNX Runtime on the same file, on one and two threads.</summary>
@@ -39,6 +40,26 @@ public sealed class ContribOpParityTests : IDisposable
             if (!name.StartsWith("Attention", StringComparison.Ordinal) && !name.StartsWith("Fused", StringComparison.Ordinal))
                 TensorAssert.Same(tensor, actual[output], $"{name}: {output}", tolerance: 2e-6f);
         }
+    }
+
+    public static TheoryData<string> AttentionCases() => new(ContribCases.All.Keys.Where(k => k.StartsWith("Attention", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Where the CPU has AVX-512F the attention products run on the emitted SGEMM kernel; limited to AVX2 (as on CPUs
+    /// without it, and like Arm64's row form) the per-row form runs. Both match ORT.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AttentionCases))]
+    public void Attention_row_form_below_avx512_matches_onnx_runtime(string name)
+    {
+        OneNodeModel model = ContribCases.All[name]();
+        string path = _folder.File($"{model.OpType}-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(ContribCases.Build(model)));
+        Dictionary<string, Tensor> feeds = model.Feeds();
+        IReadOnlyDictionary<string, Tensor> expected = OrtReference.Run(path, feeds);
+        CpuFeatures cpu = CpuFeatures.Detected.LimitedTo(CpuFeatures.Detected.IsX64 ? IsaLevel.Avx2 : IsaLevel.Neon);
+        using var session = new GravitonSession(Runtime.Graph.OnnxGraphLoader.Load(path), 2, cpu, Precision.Float32, precisionNote: "");
+        TensorAssert.Parity(expected["output"], session.Run(feeds)["output"], $"{name}, limited to {cpu.Limit}");
     }
 
     [Fact]

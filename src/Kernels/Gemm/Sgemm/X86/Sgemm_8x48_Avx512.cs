@@ -30,6 +30,75 @@ public static unsafe class Sgemm_8x48_Avx512
     /// <summary>The emitted code of one output form (tests disassemble it).</summary>
     internal static byte[] Emit(SbgemmAvx512Bf16Emitter.Output output) => SbgemmAvx512Bf16Emitter.Emit(MR, Vectors, output, fp32: true);
 
+    /// <summary>Floats <see cref="PackB(float*, long, int, int, bool, float*)"/> writes for a [k, n] B: 48-column panels, K-major.</summary>
+    public static int PackedLength(int k, int n) => checked(Math.Max(k, 0) * ((Math.Max(n, 0) + NR - 1) / NR) * NR);
+
+    /// <summary>
+    /// Packs B [k, n] with row stride <paramref name="ldb"/>, or, when <paramref name="transB"/>, B given as its transpose
+    /// [n, k] with row stride <paramref name="ldb"/>, into <paramref name="dst"/> (<see cref="PackedLength"/> floats): panel p
+    /// at p·k·48, row kk of it at + kk·48, columns past n zero. For operands built per call (attention's Kᵀ and V): no allocation.
+    /// </summary>
+    public static void PackB(float* b, long ldb, int k, int n, bool transB, float* dst)
+    {
+        int panels = (n + NR - 1) / NR;
+        for (int p = 0; p < panels; p++)
+        {
+            int col0 = p * NR, cols = Math.Min(NR, n - col0);
+            float* panel = dst + (long)p * k * NR;
+            if (transB)
+            {
+                for (int jj = 0; jj < cols; jj++)
+                {
+                    float* src = b + (long)(col0 + jj) * ldb;
+                    for (int kk = 0; kk < k; kk++)
+                        panel[kk * NR + jj] = src[kk];
+                }
+                if (cols < NR)
+                    for (int kk = 0; kk < k; kk++)
+                        new Span<float>(panel + kk * NR + cols, NR - cols).Clear();
+            }
+            else
+            {
+                for (int kk = 0; kk < k; kk++)
+                {
+                    new ReadOnlySpan<float>(b + kk * ldb + col0, cols).CopyTo(new Span<float>(panel + kk * NR, cols));
+                    if (cols < NR)
+                        new Span<float>(panel + kk * NR + cols, NR - cols).Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// On the calling thread, allocation-free: C = alpha·A·B (+ bias) for rows 0..m of A (row stride lda) against the first
+    /// <paramref name="k"/> rows and <paramref name="n"/> columns of a B packed by <see cref="PackB(float*, long, int, int, bool, float*)"/>
+    /// with <paramref name="packedK"/> rows (a causal product uses fewer keys than it packed). The caller checks sizes and
+    /// <see cref="IsSupported"/>.
+    /// </summary>
+    public static void RunPacked(int m, float* a, int lda, float* packedB, int packedK, int k, int n, float* c, int ldc, float alpha, float* bias)
+    {
+        if (m <= 0 || n <= 0)
+            return;
+        if ((uint)k > (uint)packedK)
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be within the {packedK} packed rows.");
+        int mBlocks = (m + MR - 1) / MR, panels = (n + NR - 1) / NR;
+        float* zeros = stackalloc float[NR];
+        new Span<float>(zeros, NR).Clear();
+        var task = new Avx512TileTask
+        {
+            A = (uint*)a, ABlockStride = (long)MR * lda, LdaBytes = (long)lda * sizeof(float), K = k, DirectA = true,
+            B = (uint*)packedB, PanelStride = (long)packedK * NR, Steps = k,
+            C = c, Ldc = ldc, M = m, N = n, Alpha = alpha, Bias = bias, Zeros = zeros,
+            BlocksPerTask = mBlocks, RowGroups = 1, MBlocks = mBlocks,
+            Store = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
+                s_code[(int)SbgemmAvx512Bf16Emitter.Output.Store].Value.Address,
+            Tile = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
+                s_code[(int)SbgemmAvx512Bf16Emitter.Output.Tile].Value.Address,
+        };
+        for (int p = 0; p < panels; p++)
+            task.Run(p);
+    }
+
     /// <summary>C = act(alpha·A·B + bias (+ C when <paramref name="accumulate"/>)) for a B packed for this kernel; <see cref="Sgemm.Run"/> has checked shapes.</summary>
     internal static void Run(int m, float* a, int lda, SgemmPackedB b, float* c, int ldc, float alpha, float* bias,
         GemmActivation activation, bool accumulate, int threads)
