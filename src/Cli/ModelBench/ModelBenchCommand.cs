@@ -15,6 +15,7 @@ internal static class ModelBenchCommand
     private static readonly string[] DefaultModels = ["bert-base-cased", "bert-large-uncased", "roberta-base", "gpt2"];
     private static readonly int[] DefaultSequences = [8, 16, 32, 64, 128, 256];
 
+
     public static int Run(string[] args, TextWriter output, TextWriter progress)
     {
         var cl = new CommandLineArgs(args, new HashSet<string> { "quick", "no-chart", "profile" });
@@ -97,9 +98,10 @@ internal static class ModelBenchCommand
                     {
                         cell++;
                         int n = runs ?? DefaultRuns(quick, target.Config);
+                        double budget = quick && runs is null ? QuickSecondsPerEngine : 0;
                         BenchCase c = MakeCase(target.Name, modelPath, precision, batch, seq, threads, target.Config, seed);
                         string label = $"[{cell}/{cells}] {target.Name} {precision} b={batch} s={seq}";
-                        results.AddRange(MeasureCell(c, engines, n, warmup, cpu, label, progress, unavailable, profile));
+                        results.AddRange(MeasureCell(c, engines, n, budget, warmup, cpu, label, progress, unavailable, profile));
                     }
                 }
             }
@@ -120,7 +122,10 @@ internal static class ModelBenchCommand
         return 0;
     }
 
-    /// <summary>ORT's benchmark runs 100 times; the quick preset keeps the four-model table within minutes.</summary>
+    /// <summary>
+    /// ORT's benchmark runs 100 times. The quick preset runs at most 30 (10 for large models), fewer where the slowest
+    /// engine's last warm-up run says 3 s would not hold them (at least 5), so the four-model table fits in 20 minutes.
+    /// </summary>
     private static int DefaultRuns(bool quick, TransformerConfig? config)
     {
         if (!quick)
@@ -128,7 +133,12 @@ internal static class ModelBenchCommand
         return config?.Size == ModelSize.Large ? 10 : 30;
     }
 
-    private static List<BenchResult> MeasureCell(BenchCase c, IReadOnlyList<string> engineNames, int runs, int warmup, string cpu,
+    /// <summary>The quick preset's budget: about this many seconds of timed runs per engine and cell, at least <see cref="QuickMinRuns"/> runs.</summary>
+    private const double QuickSecondsPerEngine = 3.0;
+
+    private const int QuickMinRuns = 5;
+
+    private static List<BenchResult> MeasureCell(BenchCase c, IReadOnlyList<string> engineNames, int runs, double secondsPerEngine, int warmup, string cpu,
         string label, TextWriter progress, ISet<string> unavailable, bool profile)
     {
         var engines = new List<IBenchEngine>();
@@ -155,32 +165,71 @@ internal static class ModelBenchCommand
                 progress.WriteLine($"{label}: no engine can run this cell");
                 return [];
             }
+            double slowest = 0;
             foreach (IBenchEngine engine in engines)
             {
                 for (int i = 0; i < warmup; i++)
+                {
+                    long start = Stopwatch.GetTimestamp();
                     engine.RunOnce();
+                    if (i == warmup - 1)
+                        slowest = Math.Max(slowest, Stopwatch.GetElapsedTime(start).TotalSeconds);
+                }
                 if (profile && engine is GravitonBenchEngine graviton)
                     graviton.StartProfiling();
             }
+            if (secondsPerEngine > 0 && slowest > 0)
+                runs = Math.Clamp((int)(secondsPerEngine / slowest), Math.Min(QuickMinRuns, runs), runs);
             var times = engines.Select(_ => new List<double>(runs)).ToArray();
             var sw = new Stopwatch();
             var lastReport = Stopwatch.StartNew();
-            for (int run = 0; run < runs; run++)
+            // graviton and ORT take turns run by run, so machine noise hits both alike. ML.NET's ApplyOnnxModel runs in a
+            // block of its own afterwards: it cannot turn ORT's spinning off and allocates its outputs per prediction
+            // (large-object-heap GCs), and interleaved it slowed the engines after it by up to a quarter.
+            int[] interleaved = Enumerable.Range(0, engines.Count).Where(e => engines[e] is not MlNetBenchEngine).ToArray();
+            int[] isolated = Enumerable.Range(0, engines.Count).Where(e => engines[e] is MlNetBenchEngine).ToArray();
+            int done = 0, total = runs * (isolated.Length > 0 && interleaved.Length > 0 ? 2 : 1);
+            void Report()
             {
-                // Rotate the starting engine each round so none always runs right after another's cache footprint.
-                for (int j = 0; j < engines.Count; j++)
+                done++;
+                if (lastReport.Elapsed.TotalSeconds >= 2 || done == total)
                 {
-                    int e = (run + j) % engines.Count;
-                    sw.Restart();
-                    engines[e].RunOnce();
-                    sw.Stop();
-                    times[e].Add(sw.Elapsed.TotalSeconds);
-                }
-                if (lastReport.Elapsed.TotalSeconds >= 2 || run == runs - 1)
-                {
-                    progress.WriteLine($"{label} run {run + 1}/{runs}");
+                    progress.WriteLine($"{label} run {done}/{total}");
                     lastReport.Restart();
                 }
+            }
+            if (interleaved.Length > 0)
+            {
+                for (int run = 0; run < runs; run++)
+                {
+                    // Rotate the starting engine each round so none always runs right after another's cache footprint.
+                    for (int j = 0; j < interleaved.Length; j++)
+                    {
+                        int e = interleaved[(run + j) % interleaved.Length];
+                        sw.Restart();
+                        engines[e].RunOnce();
+                        sw.Stop();
+                        times[e].Add(sw.Elapsed.TotalSeconds);
+                    }
+                    Report();
+                }
+            }
+            if (isolated.Length > 0)
+            {
+                for (int run = 0; run < runs; run++)
+                {
+                    for (int j = 0; j < isolated.Length; j++)
+                    {
+                        int e = isolated[(run + j) % isolated.Length];
+                        sw.Restart();
+                        engines[e].RunOnce();
+                        sw.Stop();
+                        times[e].Add(sw.Elapsed.TotalSeconds);
+                    }
+                    Report();
+                }
+                GC.Collect(); // leave the next cell a clean heap
+                GC.WaitForPendingFinalizers();
             }
             var results = new List<BenchResult>();
             for (int e = 0; e < engines.Count; e++)

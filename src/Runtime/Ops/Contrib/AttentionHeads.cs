@@ -13,8 +13,9 @@ namespace MlNetGraviton.Runtime.Ops.Contrib;
 /// its final division, context = e·V, and the row scaled by 1/Σe while it is written into the head's slice of the output.
 /// A causal head computes only the keys up to each query (half the work of a full mask).
 /// With <see cref="UseAvx512Gemm"/> both products run on the emitted AVX-512 SGEMM kernel instead: Kᵀ and V of the head are
-/// packed into its 48-column panels, then per chunk of 64 query rows S = scale·Q·Kᵀ, the masked softmax (divided in place),
-/// and context = P·V written straight into the output; a causal chunk stops at the keys its last query sees.
+/// packed into its 48-column panels, then per chunk of 64 query rows S = scale·Q·Kᵀ, the masked softmax without its
+/// division, context = e·V written straight into the output, and each context row scaled by 1/Σe; a causal chunk stops
+/// at the keys its last query sees.
 /// </summary>
 internal unsafe struct AttentionHeads : ITileTask
 {
@@ -140,6 +141,7 @@ internal unsafe struct AttentionHeads : ITileTask
                 Sgemm_8x48_Avx512.PackB(pv + (long)b * t * VStride + VOffset + h * dv, VStride, t, dv, transB: false, pvp);
                 float* queries = pq + (long)b * s * QStride + QOffset + h * dk;
                 float* output = po + (long)b * s * OutputWidth + h * dv;
+                float* inverseSums = stackalloc float[RowChunk];
                 for (int i0 = 0; i0 < s; i0 += chunk)
                 {
                     int rows = Math.Min(chunk, s - i0);
@@ -163,11 +165,13 @@ internal unsafe struct AttentionHeads : ITileTask
                         Span<float> scored = row[..length];
                         if (Mask.PerQuery)
                             Mask.AddQueryRow(b, i, scored);
-                        float sum = SoftmaxRow.ExpInPlace(scored, hasKeyMask ? mask[..length] : default);
-                        TensorPrimitives.Multiply(scored, 1f / sum, scored);
+                        inverseSums[r] = 1f / SoftmaxRow.ExpInPlace(scored, hasKeyMask ? mask[..length] : default);
                         row[length..].Clear();
                     }
                     Sgemm_8x48_Avx512.RunPacked(rows, ps, t, pvp, t, n, dv, output + (long)i0 * OutputWidth, OutputWidth, 1f, null);
+                    // The softmax's division, on the dv-wide context rows rather than the t-wide weights.
+                    for (int r = 0; r < rows; r++)
+                        SoftmaxRow.Scale(new Span<float>(output + (long)(i0 + r) * OutputWidth, dv), inverseSums[r]);
                 }
             }
         }

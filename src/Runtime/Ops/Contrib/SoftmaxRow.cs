@@ -73,6 +73,23 @@ internal static class SoftmaxRow
         return sum;
     }
 
+    /// <summary>x *= <paramref name="factor"/> (the softmax's division, applied where the caller chooses).</summary>
+    public static void Scale(Span<float> x, float factor)
+    {
+        if (x.IsEmpty)
+            return;
+        ref float p = ref x[0];
+        int n = x.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> f = Vector512.Create(factor);
+            for (; i <= n - 16; i += 16)
+                (Vector512.LoadUnsafe(ref p, (nuint)i) * f).StoreUnsafe(ref p, (nuint)i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref p, i) *= factor;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Exp(Vector512<float> x)
     {
