@@ -186,48 +186,35 @@ internal static class ModelBenchCommand
             // graviton and ORT take turns run by run, so machine noise hits both alike. ML.NET's ApplyOnnxModel runs in a
             // block of its own afterwards: it cannot turn ORT's spinning off and allocates its outputs per prediction
             // (large-object-heap GCs), and interleaved it slowed the engines after it by up to a quarter.
-            int[] interleaved = Enumerable.Range(0, engines.Count).Where(e => engines[e] is not MlNetBenchEngine).ToArray();
-            int[] isolated = Enumerable.Range(0, engines.Count).Where(e => engines[e] is MlNetBenchEngine).ToArray();
-            int done = 0, total = runs * (isolated.Length > 0 && interleaved.Length > 0 ? 2 : 1);
-            void Report()
+            int[][] blocks = new[]
             {
-                done++;
-                if (lastReport.Elapsed.TotalSeconds >= 2 || done == total)
-                {
-                    progress.WriteLine($"{label} run {done}/{total}");
-                    lastReport.Restart();
-                }
-            }
-            if (interleaved.Length > 0)
+                Enumerable.Range(0, engines.Count).Where(e => engines[e] is not MlNetBenchEngine).ToArray(),
+                Enumerable.Range(0, engines.Count).Where(e => engines[e] is MlNetBenchEngine).ToArray(),
+            }.Where(block => block.Length > 0).ToArray();
+            int done = 0, total = runs * blocks.Length;
+            foreach (int[] block in blocks)
             {
                 for (int run = 0; run < runs; run++)
                 {
                     // Rotate the starting engine each round so none always runs right after another's cache footprint.
-                    for (int j = 0; j < interleaved.Length; j++)
+                    for (int j = 0; j < block.Length; j++)
                     {
-                        int e = interleaved[(run + j) % interleaved.Length];
+                        int e = block[(run + j) % block.Length];
                         sw.Restart();
                         engines[e].RunOnce();
                         sw.Stop();
                         times[e].Add(sw.Elapsed.TotalSeconds);
                     }
-                    Report();
+                    done++;
+                    if (lastReport.Elapsed.TotalSeconds >= 2 || done == total)
+                    {
+                        progress.WriteLine($"{label} run {done}/{total}");
+                        lastReport.Restart();
+                    }
                 }
             }
-            if (isolated.Length > 0)
+            if (engines.Any(e => e is MlNetBenchEngine))
             {
-                for (int run = 0; run < runs; run++)
-                {
-                    for (int j = 0; j < isolated.Length; j++)
-                    {
-                        int e = isolated[(run + j) % isolated.Length];
-                        sw.Restart();
-                        engines[e].RunOnce();
-                        sw.Stop();
-                        times[e].Add(sw.Elapsed.TotalSeconds);
-                    }
-                    Report();
-                }
                 GC.Collect(); // leave the next cell a clean heap
                 GC.WaitForPendingFinalizers();
             }

@@ -101,37 +101,20 @@ public static unsafe class Sgemm
         if (m == 0 || n == 0)
             return;
 
-        if (b.Bf16 is { } bf16)
+        // Kinds with a driver of their own (bf16 fast-math, the emitted AVX-512 fp32 kernel) take the product whole.
+        if (b.Bf16 is not null || b.Bf16X86 is not null || b.Kernel == SgemmKernelKind.Avx512x8x48)
         {
             fixed (float* pa = a)
             fixed (float* pc = c)
             fixed (float* pbias = epilogue.Bias.Span)
             {
-                Sbgemm.Execute(m, pa, lda, bf16, pc, ldc, epilogue.Alpha, epilogue.Bias.IsEmpty ? null : pbias,
-                    epilogue.Activation, epilogue.Accumulate, threads);
-            }
-            return;
-        }
-        if (b.Bf16X86 is { } bf16X86)
-        {
-            fixed (float* pa = a)
-            fixed (float* pc = c)
-            fixed (float* pbias = epilogue.Bias.Span)
-            {
-                Sbgemm_8x48_Avx512Bf16.Run(m, pa, lda, bf16X86, pc, ldc, epilogue.Alpha, epilogue.Bias.IsEmpty ? null : pbias,
-                    epilogue.Activation, epilogue.Accumulate, threads);
-            }
-            return;
-        }
-
-        if (b.Kernel == SgemmKernelKind.Avx512x8x48)
-        {
-            fixed (float* pa = a)
-            fixed (float* pc = c)
-            fixed (float* pbias = epilogue.Bias.Span)
-            {
-                Sgemm_8x48_Avx512.Run(m, pa, lda, b, pc, ldc, epilogue.Alpha, epilogue.Bias.IsEmpty ? null : pbias,
-                    epilogue.Activation, epilogue.Accumulate, threads);
+                float* bias = epilogue.Bias.IsEmpty ? null : pbias;
+                if (b.Bf16 is { } bf16)
+                    Sbgemm.Execute(m, pa, lda, bf16, pc, ldc, epilogue.Alpha, bias, epilogue.Activation, epilogue.Accumulate, threads);
+                else if (b.Bf16X86 is { } bf16X86)
+                    Sbgemm_8x48_Avx512Bf16.Run(m, pa, lda, bf16X86, pc, ldc, epilogue.Alpha, bias, epilogue.Activation, epilogue.Accumulate, threads);
+                else
+                    Sgemm_8x48_Avx512.Run(m, pa, lda, b, pc, ldc, epilogue.Alpha, bias, epilogue.Activation, epilogue.Accumulate, threads);
             }
             return;
         }

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using MlNetGraviton.Kernels.Emit;
 using MlNetGraviton.Kernels.Threading;
 
 namespace MlNetGraviton.Kernels.Gemm;
@@ -23,12 +24,24 @@ internal unsafe struct Avx512TileTask : ITileTask
     public uint* B;
     public long PanelStride;      // uint elements per packed B panel
     public long Steps;            // K steps of the kernel (K for fp32, K pairs for bf16)
-    public float* C, Bias, Zeros;
-    public int Ldc, M, N, BlocksPerTask, RowGroups, MBlocks;
+    public float* C, Bias;        // Bias: NR-padded per panel by the task itself; null = none
+    public int Ldc, M, N, RowGroups;
     public float Alpha;
     public GemmActivation Activation;
     public bool Accumulate;
     public delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void> Store, Tile;
+
+    private readonly int MBlocks => (M + MR - 1) / MR;
+
+    private readonly int BlocksPerTask => (MBlocks + RowGroups - 1) / RowGroups;
+
+    /// <summary>Store and Tile from an emitted kernel's code per <see cref="SbgemmAvx512Bf16Emitter.Output"/>, for <see cref="Accumulate"/>.</summary>
+    public void UseCode(Lazy<ExecutableMemory>[] code)
+    {
+        var output = Accumulate ? SbgemmAvx512Bf16Emitter.Output.Accumulate : SbgemmAvx512Bf16Emitter.Output.Store;
+        Store = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)code[(int)output].Value.Address;
+        Tile = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)code[(int)SbgemmAvx512Bf16Emitter.Output.Tile].Value.Address;
+    }
 
     public readonly void Run(int taskIndex)
     {
@@ -38,11 +51,12 @@ internal unsafe struct Avx512TileTask : ITileTask
         uint* packedB = B + panel * PanelStride;
         float* tile = stackalloc float[MR * NR];
         float* biasTile = stackalloc float[NR];
-        var epilogue = new SbgemmX86Epilogue { Alpha = Alpha, Bias = Bias == null ? Zeros : Bias + col0, LdaBytes = LdaBytes };
-        if (Bias != null && cols < NR)
+        var epilogue = new SbgemmX86Epilogue { Alpha = Alpha, Bias = Bias + col0, LdaBytes = LdaBytes };
+        if (Bias == null || cols < NR)
         {
+            // The kernel reads NR bias values: zeros without a bias, the panel's values zero-padded at the edge.
             for (int j = 0; j < NR; j++)
-                biasTile[j] = j < cols ? Bias[col0 + j] : 0f;
+                biasTile[j] = Bias != null && j < cols ? Bias[col0 + j] : 0f;
             epilogue.Bias = biasTile;
         }
         for (int blk = b0; blk < b1; blk++)

@@ -64,14 +64,7 @@ internal unsafe struct AttentionHeads : ITileTask
                 for (int d = 0; d < dk; d++)
                     kt[d * t + j] = key[d];
             }
-            bool hasKeyMask = Mask.Form is not (AttentionMaskForm.None or AttentionMaskForm.Raw3D);
-            if (hasKeyMask)
-                Mask.KeyRow(b, mask);
-            // First key the mask keeps: queries before it see no valid key.
-            int firstValid = 0;
-            if (Causal && hasKeyMask && !float.IsNaN(DecomposedCausalFill))
-                while (firstValid < t && mask[firstValid] != 0f)
-                    firstValid++;
+            int firstValid = KeyMask(b, mask, out bool hasKeyMask);
             ReadOnlySpan<float> values = V.AsSpan(b * t * VStride + VOffset + h * dv);
             int queryBase = b * s * QStride + QOffset + h * dk;
             Span<float> output = Output.AsSpan(b * s * OutputWidth + h * dv);
@@ -127,13 +120,7 @@ internal unsafe struct AttentionHeads : ITileTask
         try
         {
             Span<float> mask = keyMask.AsSpan(0, t);
-            bool hasKeyMask = Mask.Form is not (AttentionMaskForm.None or AttentionMaskForm.Raw3D);
-            if (hasKeyMask)
-                Mask.KeyRow(b, mask);
-            int firstValid = 0;
-            if (Causal && hasKeyMask && !float.IsNaN(DecomposedCausalFill))
-                while (firstValid < t && mask[firstValid] != 0f)
-                    firstValid++;
+            int firstValid = KeyMask(b, mask, out bool hasKeyMask);
             fixed (float* pq = Q, pk = K, pv = V, po = Output, pkp = packedK, pvp = packedV, ps = scores)
             {
                 // Kᵀ [dk, t] is given as K's rows [t, dk]; V [t, dv] is read row by row.
@@ -182,6 +169,22 @@ internal unsafe struct AttentionHeads : ITileTask
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<float>.Shared.Return(keyMask);
         }
+    }
+
+    /// <summary>
+    /// Batch <paramref name="b"/>'s additive key mask into <paramref name="mask"/> (when the mask has a key form) and the
+    /// first key it keeps where the causal fill is decomposed: queries before it see no valid key. 0 otherwise.
+    /// </summary>
+    private readonly int KeyMask(int b, Span<float> mask, out bool hasKeyMask)
+    {
+        hasKeyMask = Mask.Form is not (AttentionMaskForm.None or AttentionMaskForm.Raw3D);
+        if (hasKeyMask)
+            Mask.KeyRow(b, mask);
+        int firstValid = 0;
+        if (Causal && hasKeyMask && !float.IsNaN(DecomposedCausalFill))
+            while (firstValid < mask.Length && mask[firstValid] != 0f)
+                firstValid++;
+        return firstValid;
     }
 
     /// <summary>Adds the mask, then exp(x − max) in place; returns Σ exp (the softmax's division is left to the caller).</summary>

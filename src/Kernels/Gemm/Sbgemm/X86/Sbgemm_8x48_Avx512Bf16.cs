@@ -123,12 +123,9 @@ public static unsafe class Sbgemm_8x48_Avx512Bf16
         int mBlocks = (m + MR - 1) / MR;
         int blockWords = Math.Max(1, b.Pairs) * MR;
         uint[] aBuffer = ArrayPool<uint>.Shared.Rent(checked(mBlocks * blockWords + 16));
-        float[] zeros = ArrayPool<float>.Shared.Rent(NR);
         try
         {
-            Array.Clear(zeros, 0, NR);
             fixed (uint* pa = aBuffer)
-            fixed (float* pz = zeros)
             {
                 uint* packedA = (uint*)(((nint)pa + 63) & ~(nint)63);
                 var pack = new PackTask { A = a, Lda = lda, M = m, K = b.K, Pairs = b.Pairs, PackedA = packedA, BlockWords = blockWords, Blocks = mBlocks };
@@ -136,24 +133,18 @@ public static unsafe class Sbgemm_8x48_Avx512Bf16
                 pack.BlocksPerTask = (mBlocks + packTasks - 1) / packTasks;
                 KernelThreadPool.Shared.For(ref pack, packTasks, threads);
 
-                int rowGroups = Avx512TileTask.RowGroupsFor(threads, b.Panels, mBlocks);
                 var task = new Avx512TileTask
                 {
                     A = packedA, ABlockStride = blockWords, B = b.Panel(0), PanelStride = (long)b.Pairs * NR, Steps = b.Pairs,
-                    C = c, Ldc = ldc, M = m, N = b.N, Alpha = alpha,
-                    Bias = bias, Zeros = pz, Activation = activation, Accumulate = accumulate,
-                    BlocksPerTask = (mBlocks + rowGroups - 1) / rowGroups, RowGroups = rowGroups, MBlocks = mBlocks,
-                    Store = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
-                        s_code[(int)(accumulate ? SbgemmAvx512Bf16Emitter.Output.Accumulate : SbgemmAvx512Bf16Emitter.Output.Store)].Value.Address,
-                    Tile = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
-                        s_code[(int)SbgemmAvx512Bf16Emitter.Output.Tile].Value.Address,
+                    C = c, Ldc = ldc, M = m, N = b.N, Alpha = alpha, Bias = bias, Activation = activation, Accumulate = accumulate,
+                    RowGroups = Avx512TileTask.RowGroupsFor(threads, b.Panels, mBlocks),
                 };
-                KernelThreadPool.Shared.For(ref task, rowGroups * b.Panels, threads);
+                task.UseCode(s_code);
+                KernelThreadPool.Shared.For(ref task, task.RowGroups * b.Panels, threads);
             }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(zeros);
             ArrayPool<uint>.Shared.Return(aBuffer);
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using MlNetGraviton.Kernels.Emit;
 using MlNetGraviton.Kernels.Threading;
@@ -81,22 +80,7 @@ public static unsafe class Sgemm_8x48_Avx512
             return;
         if ((uint)k > (uint)packedK)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be within the {packedK} packed rows.");
-        int mBlocks = (m + MR - 1) / MR, panels = (n + NR - 1) / NR;
-        float* zeros = stackalloc float[NR];
-        new Span<float>(zeros, NR).Clear();
-        var task = new Avx512TileTask
-        {
-            A = (uint*)a, ABlockStride = (long)MR * lda, LdaBytes = (long)lda * sizeof(float), K = k, DirectA = true,
-            B = (uint*)packedB, PanelStride = (long)packedK * NR, Steps = k,
-            C = c, Ldc = ldc, M = m, N = n, Alpha = alpha, Bias = bias, Zeros = zeros,
-            BlocksPerTask = mBlocks, RowGroups = 1, MBlocks = mBlocks,
-            Store = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
-                s_code[(int)SbgemmAvx512Bf16Emitter.Output.Store].Value.Address,
-            Tile = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
-                s_code[(int)SbgemmAvx512Bf16Emitter.Output.Tile].Value.Address,
-        };
-        for (int p = 0; p < panels; p++)
-            task.Run(p);
+        Execute(m, a, lda, packedB, packedK, k, n, c, ldc, alpha, bias, GemmActivation.None, accumulate: false, threads: 1);
     }
 
     /// <summary>C = act(alpha·A·B + bias (+ C when <paramref name="accumulate"/>)) for a B packed for this kernel; <see cref="Sgemm.Run"/> has checked shapes.</summary>
@@ -109,32 +93,25 @@ public static unsafe class Sgemm_8x48_Avx512
             throw new NotSupportedException($"{Name} needs an x86-64 CPU with AVX-512F.");
         if (m == 0 || b.N == 0)
             return;
-        int mBlocks = (m + MR - 1) / MR;
-        float[] zeros = ArrayPool<float>.Shared.Rent(NR);
-        try
+        Execute(m, a, lda, b.Data, b.K, b.K, b.N, c, ldc, alpha, bias, activation, accumulate, threads);
+    }
+
+    /// <summary>
+    /// The shared driver: row blocks × 48-column panels over up to <paramref name="threads"/> threads (on the calling
+    /// thread when 1, where the pool runs inline and allocates nothing).
+    /// </summary>
+    private static void Execute(int m, float* a, int lda, float* packedB, int packedK, int k, int n, float* c, int ldc,
+        float alpha, float* bias, GemmActivation activation, bool accumulate, int threads)
+    {
+        int panels = (n + NR - 1) / NR;
+        var task = new Avx512TileTask
         {
-            Array.Clear(zeros, 0, NR);
-            fixed (float* pz = zeros)
-            {
-                int rowGroups = Avx512TileTask.RowGroupsFor(threads, b.Panels, mBlocks);
-                var task = new Avx512TileTask
-                {
-                    A = (uint*)a, ABlockStride = (long)MR * lda, LdaBytes = (long)lda * sizeof(float), K = b.K, DirectA = true,
-                    B = (uint*)b.Data, PanelStride = (long)b.K * NR, Steps = b.K,
-                    C = c, Ldc = ldc, M = m, N = b.N, Alpha = alpha,
-                    Bias = bias, Zeros = pz, Activation = activation, Accumulate = accumulate,
-                    BlocksPerTask = (mBlocks + rowGroups - 1) / rowGroups, RowGroups = rowGroups, MBlocks = mBlocks,
-                    Store = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
-                        s_code[(int)(accumulate ? SbgemmAvx512Bf16Emitter.Output.Accumulate : SbgemmAvx512Bf16Emitter.Output.Store)].Value.Address,
-                    Tile = (delegate* unmanaged<uint*, uint*, long, float*, long, SbgemmX86Epilogue*, void>)
-                        s_code[(int)SbgemmAvx512Bf16Emitter.Output.Tile].Value.Address,
-                };
-                KernelThreadPool.Shared.For(ref task, rowGroups * b.Panels, threads);
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(zeros);
-        }
+            A = (uint*)a, ABlockStride = (long)MR * lda, LdaBytes = (long)lda * sizeof(float), K = k, DirectA = true,
+            B = (uint*)packedB, PanelStride = (long)packedK * NR, Steps = k,
+            C = c, Ldc = ldc, M = m, N = n, Alpha = alpha, Bias = bias, Activation = activation, Accumulate = accumulate,
+            RowGroups = Avx512TileTask.RowGroupsFor(threads, panels, (m + MR - 1) / MR),
+        };
+        task.UseCode(s_code);
+        KernelThreadPool.Shared.For(ref task, task.RowGroups * panels, threads);
     }
 }
