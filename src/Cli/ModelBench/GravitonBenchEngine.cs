@@ -46,7 +46,7 @@ internal sealed class GravitonBenchEngine : IBenchEngine
 
     public string Kernel { get; }
 
-    public void RunOnce() => _session.Run(_inputs, _outputs);
+    public void RunOnce() => _session.ReturnOutputs(_session.Run(_inputs, _outputs));
 
     /// <summary>Times each op from now on (`bench model --profile`); the ORT and ML.NET rows are not affected.</summary>
     public void StartProfiling() => (_session as GravitonSession)?.StartProfiling();

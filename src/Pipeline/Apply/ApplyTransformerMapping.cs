@@ -139,7 +139,21 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
                 feeds[Signature.Inputs[i].Name] = Padded(Signature.Inputs[i].ElementType, _inputValues[i], slots, sequence);
             }
 
-            var output = _mapping._owner.Session.Run(feeds, [Signature.Output.Name])[Signature.Output.Name];
+            var session = _mapping._owner.Session;
+            var outputs = session.Run(feeds, [Signature.Output.Name]);
+            try
+            {
+                Store(outputs[Signature.Output.Name], slots, rows, sequence);
+            }
+            finally
+            {
+                // The rows are copied out (pooled or reduced): the buffers go back for the next batch.
+                session.ReturnOutputs(outputs);
+            }
+        }
+
+        private void Store(Tensor output, ReadOnlySpan<int> slots, int rows, int sequence)
+        {
             var expected = Signature.PerToken ? new long[] { rows, sequence, Signature.Width } : [rows, Signature.Width];
             if (output.ElementType != TensorElementType.Float32 || !output.Shape.AsSpan().SequenceEqual(expected))
             {

@@ -108,6 +108,19 @@ public sealed class GravitonSession : IInferenceSession
         return result;
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Only arrays this session's pool allocated are taken back, each once: outputs that alias a caller's inputs, or are
+    /// returned twice, are ignored.
+    /// </remarks>
+    public void ReturnOutputs(IReadOnlyDictionary<string, Tensor> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (Tensor tensor in outputs.Values)
+            _pool.ReturnOwned(tensor.ElementType, tensor.Data);
+    }
+
     /// <summary>
     /// Starts (or restarts) timing each node's kernel over the runs that follow; <see cref="ProfileSummary"/> reports
     /// the time per op type. Costs two timestamps per node while on.

@@ -18,4 +18,13 @@ public interface IInferenceSession : IDisposable
     /// <paramref name="outputNames"/> selects outputs (all when null). Returns the outputs by name.
     /// </summary>
     IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyCollection<string>? outputNames = null);
+
+    /// <summary>
+    /// Hands a run's outputs back once the caller is done with them, so later runs reuse their memory instead of
+    /// allocating (what ONNX Runtime's arena does when an output OrtValue is disposed). The tensors must not be read
+    /// after this. Optional: an engine without a pool ignores it, and not calling it only costs allocations.
+    /// </summary>
+    void ReturnOutputs(IReadOnlyDictionary<string, Tensor> outputs)
+    {
+    }
 }

@@ -41,6 +41,40 @@ public sealed class SessionBehaviourTests(TransformerModelFiles models) : IClass
     }
 
     [Fact]
+    public void Returned_outputs_are_reused_by_later_runs_once_and_results_stay_right()
+    {
+        var (config, path) = models.Get(TransformerArchitecture.Gpt2, strong: true);
+        using var session = new GravitonSession(path, threads: 2);
+        var inputs = TransformerInputs.Create(config, 2, 9, seed: 21);
+        var expected = OrtReference.Run(path, inputs);
+        IReadOnlyDictionary<string, Tensor> first = session.Run(inputs);
+        Array logits = first["logits"].Data;
+        session.ReturnOutputs(first);
+        session.ReturnOutputs(first); // a second return of the same buffers is ignored
+        IReadOnlyDictionary<string, Tensor> second = session.Run(inputs);
+        IReadOnlyDictionary<string, Tensor> third = session.Run(inputs);
+        Assert.Same(logits, second["logits"].Data);
+        Assert.NotSame(second["logits"].Data, third["logits"].Data);
+        Optimization.Optimized.ParityAtValidPositions(expected, second, inputs["attention_mask"], "run into returned buffers");
+        foreach (string name in expected.Keys)
+            Assert.Equal(second[name].AsSpan<float>().ToArray(), third[name].AsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public void The_pool_takes_back_only_its_own_arrays_each_once()
+    {
+        var pool = new Execution.TensorPool();
+        Assert.False(pool.ReturnOwned(TensorElementType.Float32, new float[8]));
+        Array rented = pool.Rent(TensorElementType.Float32, 8);
+        Assert.False(pool.ReturnOwned(TensorElementType.Int32, rented));
+        Assert.True(pool.ReturnOwned(TensorElementType.Float32, rented));
+        Assert.False(pool.ReturnOwned(TensorElementType.Float32, rented));
+        Assert.Same(rented, pool.Rent(TensorElementType.Float32, 8));
+        Assert.NotSame(rented, pool.Rent(TensorElementType.Float32, 8));
+        Assert.True(pool.ReturnOwned(TensorElementType.Float32, rented));
+    }
+
+    [Fact]
     public void Selected_outputs_only()
     {
         var (config, path) = models.Get(TransformerArchitecture.Bert, strong: true);
