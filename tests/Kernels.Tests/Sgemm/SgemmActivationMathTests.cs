@@ -44,4 +44,31 @@ public sealed class SgemmActivationMathTests
         }
         Assert.True(worstRel < 1e-6, $"worst relative error for x ≥ -1: {worstRel:g3}");
     }
+
+    [Fact]
+    public void Erf_gelu_stays_out_of_subnormals_in_its_far_tails()
+    {
+        // Far from zero ½·erfc(z) underflows; computed as t·exp(−z² + P) it passed through subnormal floats (a microcode
+        // assist per element: the fused GELU GEMM ran at half speed on large activations). The clamp keeps it normal.
+        for (float z = 0f; z <= 1000f; z = z < 20f ? z + 0.25f : z * 2f)
+        {
+            float v256 = SgemmActivationMath.HalfErfc(Vector256.Create(z)).GetElement(0);
+            float v128 = SgemmActivationMath.HalfErfc(Vector128.Create(z)).GetElement(0);
+            foreach ((string form, float got) in new[] { ("v128", v128), ("v256", v256) })
+                Assert.True(float.IsNormal(got) && got > 0f, $"{form} ½·erfc({z}) = {got} is not a positive normal float");
+        }
+        foreach (float x in new[] { 12f, 13f, 20f, 100f, 1e4f, -13f, -14f, -20f, -100f, -1e4f })
+        {
+            foreach ((string form, float got) in new[]
+                     {
+                         ("v128", SgemmActivationMath.GeluErf(Vector128.Create(x)).GetElement(0)),
+                         ("v256", SgemmActivationMath.GeluErf(Vector256.Create(x)).GetElement(0)),
+                         ("scalar", SgemmActivationMath.GeluErf(x)),
+                     })
+            {
+                Assert.False(float.IsSubnormal(got), $"{form} x={x}: {got} is subnormal");
+                Assert.True(x > 0 ? got == x : got <= 0 && got > -1e-30f, $"{form} x={x}: {got}");
+            }
+        }
+    }
 }

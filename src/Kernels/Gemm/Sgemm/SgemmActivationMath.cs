@@ -27,6 +27,10 @@ internal static class SgemmActivationMath
     private const float InvSqrt2 = 0.70710678f;
     private const float SqrtTwoOverPi = 0.7978845608f;
 
+    // |x|/√2 is clamped here: beyond it ½·erfc is below 2e-37 (Φ is exactly 1 in float for x ≥ 6, and x·Φ(x) under
+    // 1e-35 for x ≤ −12.7), and a larger z would push t·exp(−z² + P) into denormals, which cost a microcode assist each.
+    private const float ZMax = 9f;
+
     // Numerical Recipes erfcc: erfc(z) = t·exp(−z² − 1.26551223 + t·(1.00002368 + t·(…))).
     private const float E0 = -1.26551223f, E1 = 1.00002368f, E2 = 0.37409196f, E3 = 0.09678418f, E4 = -0.18628806f;
     private const float E5 = 0.27886807f, E6 = -1.13520398f, E7 = 1.48851587f, E8 = -0.82215223f, E9 = 0.17087277f;
@@ -53,7 +57,17 @@ internal static class SgemmActivationMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> GeluErf(Vector256<float> x)
     {
-        Vector256<float> z = Vector256.Abs(x) * Vector256.Create(InvSqrt2);
+        Vector256<float> halfErfc = HalfErfc(Vector256.Abs(x) * Vector256.Create(InvSqrt2));
+        Vector256<float> phi = Vector256.ConditionalSelect(
+            Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), Vector256.Create(1f) - halfErfc, halfErfc);
+        return x * phi;
+    }
+
+    /// <summary>½·erfc(z) for z ≥ 0 (z clamped to <see cref="ZMax"/>, so the result stays a normal float).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> HalfErfc(Vector256<float> z)
+    {
+        z = Vector256.Min(z, Vector256.Create(ZMax));
         Vector256<float> t = Vector256.Create(1f) / Vector256.FusedMultiplyAdd(z, Vector256.Create(0.5f), Vector256.Create(1f));
         Vector256<float> p = Vector256.Create(E9);
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E8));
@@ -65,10 +79,7 @@ internal static class SgemmActivationMath
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E2));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E1));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E0));
-        Vector256<float> halfErfc = Vector256.Create(0.5f) * t * Exp(p - z * z);
-        Vector256<float> phi = Vector256.ConditionalSelect(
-            Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), Vector256.Create(1f) - halfErfc, halfErfc);
-        return x * phi;
+        return Vector256.Create(0.5f) * t * Exp(p - z * z);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -100,7 +111,17 @@ internal static class SgemmActivationMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> GeluErf(Vector128<float> x)
     {
-        Vector128<float> z = Vector128.Abs(x) * Vector128.Create(InvSqrt2);
+        Vector128<float> halfErfc = HalfErfc(Vector128.Abs(x) * Vector128.Create(InvSqrt2));
+        Vector128<float> phi = Vector128.ConditionalSelect(
+            Vector128.GreaterThanOrEqual(x, Vector128<float>.Zero), Vector128.Create(1f) - halfErfc, halfErfc);
+        return x * phi;
+    }
+
+    /// <summary>½·erfc(z) for z ≥ 0 (z clamped to <see cref="ZMax"/>, so the result stays a normal float).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> HalfErfc(Vector128<float> z)
+    {
+        z = Vector128.Min(z, Vector128.Create(ZMax));
         Vector128<float> t = Vector128.Create(1f) / Vector128.FusedMultiplyAdd(z, Vector128.Create(0.5f), Vector128.Create(1f));
         Vector128<float> p = Vector128.Create(E9);
         p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E8));
@@ -112,10 +133,7 @@ internal static class SgemmActivationMath
         p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E2));
         p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E1));
         p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E0));
-        Vector128<float> halfErfc = Vector128.Create(0.5f) * t * Exp(p - z * z);
-        Vector128<float> phi = Vector128.ConditionalSelect(
-            Vector128.GreaterThanOrEqual(x, Vector128<float>.Zero), Vector128.Create(1f) - halfErfc, halfErfc);
-        return x * phi;
+        return Vector128.Create(0.5f) * t * Exp(p - z * z);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -128,7 +146,7 @@ internal static class SgemmActivationMath
     /// <summary>Scalar twin of the vector forms, for the scalar kernel (same formulas, MathF.Exp).</summary>
     public static float GeluErf(float x)
     {
-        float z = MathF.Abs(x) * InvSqrt2;
+        float z = MathF.Min(MathF.Abs(x) * InvSqrt2, ZMax);
         float t = 1f / (1f + 0.5f * z);
         float p = E9;
         p = p * t + E8; p = p * t + E7; p = p * t + E6; p = p * t + E5;
@@ -144,6 +162,9 @@ internal static class SgemmActivationMath
     }
 
     /// <summary>row[0..count) = GELU(row), Vector256 where the CPU has it, then the scalar form for the tail.</summary>
+    /// <remarks>Fully optimized from its first call: GEMM tiles call it for one short row at a time, too few loop
+    /// iterations for on-stack replacement, so a tiered start would run the vector code unexpanded for a while.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Apply(float* row, int count, GemmActivation activation)
     {
         if (activation == GemmActivation.None)
