@@ -8,7 +8,7 @@ namespace MlNetGraviton.Runtime.Execution;
 /// A transformer graph repeats the same few sizes every layer and every run, so after warm-up a run finds what it
 /// needs here instead of allocating. Thread-safe; concurrent runs simply hold more arrays at once.
 /// The pool knows every array it allocated, so a run's outputs can come back once the caller is done with them
-/// (<see cref="ReturnOwned"/>): a caller's own arrays, and an array already returned, are refused.
+/// (<see cref="Return"/>): a caller's own arrays, and an array already returned, are refused.
 /// </summary>
 internal sealed class TensorPool
 {
@@ -38,14 +38,12 @@ internal sealed class TensorPool
         return created;
     }
 
-    /// <summary>Takes back an array of a run (intermediates, or outputs the caller hands back).</summary>
-    public void Return(TensorElementType type, Array array) => ReturnOwned(type, array);
-
     /// <summary>
-    /// Takes back <paramref name="array"/> when this pool allocated it with <paramref name="type"/> and it is not already
-    /// free; false otherwise (a caller's array, another pool's, or a second return of the same one).
+    /// Takes back an array of a run (an intermediate, or an output the caller hands back) when this pool allocated it
+    /// with <paramref name="type"/> and it is not already free; false otherwise (a caller's array, another pool's, or a
+    /// second return of the same one).
     /// </summary>
-    public bool ReturnOwned(TensorElementType type, Array array)
+    public bool Return(TensorElementType type, Array array)
     {
         if (!_owned.TryGetValue(array, out Ownership? ownership) || ownership.Type != type ||
             Interlocked.Exchange(ref ownership.Free, 1) != 0)

@@ -118,7 +118,7 @@ public sealed class GravitonSession : IInferenceSession
         ArgumentNullException.ThrowIfNull(outputs);
         ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (Tensor tensor in outputs.Values)
-            _pool.ReturnOwned(tensor.ElementType, tensor.Data);
+            _pool.Return(tensor.ElementType, tensor.Data);
     }
 
     /// <summary>

@@ -64,14 +64,14 @@ public sealed class SessionBehaviourTests(TransformerModelFiles models) : IClass
     public void The_pool_takes_back_only_its_own_arrays_each_once()
     {
         var pool = new Execution.TensorPool();
-        Assert.False(pool.ReturnOwned(TensorElementType.Float32, new float[8]));
+        Assert.False(pool.Return(TensorElementType.Float32, new float[8]));
         Array rented = pool.Rent(TensorElementType.Float32, 8);
-        Assert.False(pool.ReturnOwned(TensorElementType.Int32, rented));
-        Assert.True(pool.ReturnOwned(TensorElementType.Float32, rented));
-        Assert.False(pool.ReturnOwned(TensorElementType.Float32, rented));
+        Assert.False(pool.Return(TensorElementType.Int32, rented));
+        Assert.True(pool.Return(TensorElementType.Float32, rented));
+        Assert.False(pool.Return(TensorElementType.Float32, rented));
         Assert.Same(rented, pool.Rent(TensorElementType.Float32, 8));
         Assert.NotSame(rented, pool.Rent(TensorElementType.Float32, 8));
-        Assert.True(pool.ReturnOwned(TensorElementType.Float32, rented));
+        Assert.True(pool.Return(TensorElementType.Float32, rented));
     }
 
     [Fact]
