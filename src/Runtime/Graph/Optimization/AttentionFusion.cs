@@ -25,7 +25,7 @@ internal sealed class AttentionFusion : IGraphPass
     public string Name => PassNames.Attention;
 
     private sealed record Match(
-        GraphNode Softmax, QkvProjection? Projection, (string Q, string K, string V) Sources, HeadReshape Merge, float Scale, float? CausalFill,
+        GraphNode Softmax, QkvProjection? Projection, QuantizedQkvProjection? Quantized, (string Q, string K, string V) Sources, HeadReshape Merge, float Scale, float? CausalFill,
         AttentionMaskPattern.Padding? Padding, string? Additive, GraphNode? MaskAdd, HashSet<GraphNode> Nodes);
 
     public void Run(WorkingGraph graph, OptimizerContext context)
@@ -35,8 +35,12 @@ internal sealed class AttentionFusion : IGraphPass
         ValueIndex index = graph.Index();
         Dictionary<string, SymbolicShape> shapes = FusedShapes.Infer(graph);
         var matches = new List<Match>();
+        // int8 graphs: Q, K and V as one quantized GEMM, read in place by the optimizer's packed MultiHeadAttention.
+        bool mergeQuantized = context.HasKernel(FusedOps.Domain, QuantizedQkvProjection.OpType, FusedOps.Version)
+            && context.HasKernel(FusedOps.Domain, MultiHeadOpType, FusedOps.Version)
+            && !context.Options.Disabled.Contains(PassNames.QuantizedQkv);
         foreach (GraphNode softmax in graph.Nodes)
-            if (softmax is { Domain: "", OpType: "Softmax" } && Find(softmax, graph, index, shapes) is { } match)
+            if (softmax is { Domain: "", OpType: "Softmax" } && Find(softmax, graph, index, shapes, mergeQuantized) is { } match)
                 matches.Add(match);
 
         // An extended mask is shared by the layers; it goes only when every reader of it is a layer fused here.
@@ -61,8 +65,10 @@ internal sealed class AttentionFusion : IGraphPass
                 if (!maskIndexOf.TryGetValue(padding.AttentionMask, out maskIndex!))
                     maskIndexOf[padding.AttentionMask] = maskIndex = MaskIndex(padding.AttentionMask, graph, added);
             }
-            added.Add(AttentionNode(m, maskIndex, graph));
+            added.AddRange(AttentionNodes(m, maskIndex, graph));
             context.Count(m.Projection is null ? PassNames.MultiHeadAttention : Name);
+            if (m.Quantized is not null)
+                context.Count(PassNames.QuantizedQkv);
         }
         if (added.Count == 0)
             return;
@@ -72,7 +78,7 @@ internal sealed class AttentionFusion : IGraphPass
         graph.Replace(removed, added);
     }
 
-    private static Match? Find(GraphNode softmax, WorkingGraph graph, ValueIndex index, Dictionary<string, SymbolicShape> shapes)
+    private static Match? Find(GraphNode softmax, WorkingGraph graph, ValueIndex index, Dictionary<string, SymbolicShape> shapes, bool mergeQuantized)
     {
         long axis = softmax.Attributes.GetInt("axis", graph.OpsetOf("") >= 13 ? -1 : 1);
         if (axis is not (-1 or 3) || !index.SingleUse(softmax.Outputs[0])
@@ -128,6 +134,11 @@ internal sealed class AttentionFusion : IGraphPass
         QkvProjection? projection = QkvProjection.Find(q.Source, k.Source, v.Source, graph, index);
         if (projection is not null && projection.Width != q.Heads * q.HeadSize)
             return null;
+        QuantizedQkvProjection? quantized = projection is null && mergeQuantized
+            ? QuantizedQkvProjection.Find(q.Source, k.Source, v.Source, graph, index)
+            : null;
+        if (quantized is not null && quantized.Width != q.Heads * q.HeadSize)
+            quantized = null;
         // The attention input: the projection's, or (multi-head form) Q itself, whose K and V must cover the same positions.
         if (!shapes.TryGetValue(projection?.Input ?? q.Source, out SymbolicShape? x) || x.Rank != 3
             || x.Dims[..2].Any(d => !d.IsFixed && d.Symbol is null))
@@ -144,10 +155,12 @@ internal sealed class AttentionFusion : IGraphPass
             nodes.UnionWith(part.Nodes);
         if (projection is not null)
             nodes.UnionWith(projection.Nodes);
+        if (quantized is not null)
+            nodes.UnionWith(quantized.Nodes);
         if (!ReadOnlyInside(nodes, [q, k, v, merge], merge.Source, graph, index))
             return null;
         float? causalFill = where is null ? null : graph.ConstantOf(where.Inputs[2])!.AsSpan<float>()[0];
-        return new Match(softmax, projection, (q.Source, k.Source, v.Source), merge, scale, causalFill, padding, additive, maskAdd, nodes);
+        return new Match(softmax, projection, quantized, (q.Source, k.Source, v.Source), merge, scale, causalFill, padding, additive, maskAdd, nodes);
     }
 
     private static bool SamePositions(string value, SymbolicShape x, Dictionary<string, SymbolicShape> shapes) =>
@@ -200,7 +213,7 @@ internal sealed class AttentionFusion : IGraphPass
         return cast;
     }
 
-    private static GraphNode AttentionNode(Match m, string maskIndex, WorkingGraph graph)
+    private static IEnumerable<GraphNode> AttentionNodes(Match m, string maskIndex, WorkingGraph graph)
     {
         string name = m.Softmax.Name + "/fused_attention";
         var attributes = new List<Onnx.AttributeProto> { NewNode.Int("num_heads", m.Merge.Heads) };
@@ -212,22 +225,55 @@ internal sealed class AttentionFusion : IGraphPass
         float standard = 1f / MathF.Sqrt(m.Merge.HeadSize);
         if (MathF.Abs(m.Scale - standard) > 1e-6f * standard)
             attributes.Add(NewNode.Float("scale", m.Scale));
+        if (m.Quantized is { Weight: null } inPlace)
+        {
+            attributes.Add(NewNode.Int(MultiHeadAttentionKernel.PackedQkvAttribute, 1));
+            if (m.CausalFill is { } packedFill && maskIndex.Length > 0)
+                attributes.Add(NewNode.Float(MultiHeadAttentionKernel.DecomposedCausalFillAttribute, packedFill));
+            string[] packed = maskIndex.Length > 0 ? [inPlace.Input, "", "", "", maskIndex] : [inPlace.Input];
+            yield return NewNode.Create(name, MultiHeadOpType, FusedOps.Domain, packed, [m.Merge.Source], [.. attributes]);
+            yield break;
+        }
+        if (m.Quantized is { } qp)
+        {
+            // One quantized GEMM for Q, K and V; the optimizer's MultiHeadAttention reads them from its [B, S, 3D] output.
+            string weightName = graph.NewName(name + "/qkv_weight"), scaleName = graph.NewName(name + "/qkv_scale");
+            string biasName = graph.NewName(name + "/qkv_bias"), qkv = graph.NewName(name + "/qkv");
+            string zeroPointName = qp.ZeroPoints is null ? "" : graph.NewName(name + "/qkv_zero_point");
+            graph.Constants[weightName] = qp.Weight;
+            graph.Constants[scaleName] = qp.Scales!;
+            graph.Constants[biasName] = qp.Bias!;
+            if (qp.ZeroPoints is { } zp)
+                graph.Constants[zeroPointName] = zp;
+            yield return NewNode.Create(name + "/qkv_gemm", QuantizedQkvProjection.OpType, FusedOps.Domain,
+                [qp.Input, weightName, scaleName, zeroPointName, biasName], [qkv]);
+            attributes.Add(NewNode.Int(MultiHeadAttentionKernel.PackedQkvAttribute, 1));
+            if (m.CausalFill is { } packedFill && maskIndex.Length > 0)
+                attributes.Add(NewNode.Float(MultiHeadAttentionKernel.DecomposedCausalFillAttribute, packedFill));
+            string[] packed = maskIndex.Length > 0 ? [qkv, "", "", "", maskIndex] : [qkv];
+            yield return NewNode.Create(name, MultiHeadOpType, FusedOps.Domain, packed, [m.Merge.Source], [.. attributes]);
+            yield break;
+        }
         if (m.Projection is not { } p)
         {
             (string q, string k, string v) = m.Sources;
             string[] core = maskIndex.Length > 0 ? [q, k, v, "", maskIndex] : [q, k, v];
             if (m.CausalFill is not { } fill || maskIndex.Length == 0)
-                return NewNode.Create(name, MultiHeadOpType, ContribOps.Domain, core, [m.Merge.Source], [.. attributes]);
+            {
+                yield return NewNode.Create(name, MultiHeadOpType, ContribOps.Domain, core, [m.Merge.Source], [.. attributes]);
+                yield break;
+            }
             // Causal with padding: ORT's contract differs from the original graph at fully masked (left-padded) rows, and
             // in int8 graphs those rows reach every row through the next layer's dynamic quantization range: our own form.
             attributes.Add(NewNode.Float(MultiHeadAttentionKernel.DecomposedCausalFillAttribute, fill));
-            return NewNode.Create(name, MultiHeadOpType, FusedOps.Domain, core, [m.Merge.Source], [.. attributes]);
+            yield return NewNode.Create(name, MultiHeadOpType, FusedOps.Domain, core, [m.Merge.Source], [.. attributes]);
+            yield break;
         }
         string weight = p.WeightName ?? graph.NewName(name + "/qkv_weight");
         string bias = p.BiasName ?? graph.NewName(name + "/qkv_bias");
         graph.Constants[weight] = p.Weight;
         graph.Constants[bias] = p.Bias;
         string[] inputs = maskIndex.Length > 0 ? [p.Input, weight, bias, maskIndex] : [p.Input, weight, bias];
-        return NewNode.Create(name, OpType, ContribOps.Domain, inputs, [m.Merge.Source], [.. attributes]);
+        yield return NewNode.Create(name, OpType, ContribOps.Domain, inputs, [m.Merge.Source], [.. attributes]);
     }
 }

@@ -8,7 +8,7 @@ namespace MlNetGraviton.Runtime.Graph.Optimization;
 /// so each fused node is shown to it as the plain op with the same output shape: a fused-domain LayerNormalization as
 /// LayerNormalization, MatMulEpilogue (B not transposed) as MatMul(x, B), SkipLayerNormalization as Identity of its
 /// input, a self-Attention whose output width equals its input width as Identity of its input, a GELU as Identity, and
-/// MultiHeadAttention as Add(query, value).
+/// MultiHeadAttention as Add(query, value) (the packed form over the merged int8 projection of x as Identity of x).
 /// </summary>
 internal static class FusedShapes
 {
@@ -46,6 +46,10 @@ internal static class FusedShapes
             // [B, S, D] and value [B, T, Dv]: Add gives [B, S, Dv] for self-attention (T = S) and one key (T = 1) with Dv = D,
             // and no shape when they do not broadcast, so no later pass acts on a wrong one.
             (ContribOps.Domain or FusedOps.Domain, "MultiHeadAttention") when node.HasInput(2) => Plain(node, "Add", [node.Inputs[0], node.Inputs[2]], output),
+            // Packed Q, K, V [B, S, 3D] from the merged quantized projection of x [B, S, D]: the output has x's shape.
+            (FusedOps.Domain, "MultiHeadAttention") when node.Attributes.GetInt(MultiHeadAttentionKernel.PackedQkvAttribute, 0) != 0
+                && graph.Nodes.FirstOrDefault(n => n.Outputs.Contains(node.Inputs[0])) is { OpType: "DynamicQuantizeMatMul" } projection =>
+                Plain(node, "Identity", [projection.Inputs[0]], output),
             (FusedOps.Domain, "DynamicQuantizeMatMul") => NewNode.Create(node.Name, "DynamicQuantizeMatMul", ContribOps.Domain, node.Inputs, output),
             _ => null,
         };

@@ -15,7 +15,8 @@ internal static class PassNames
     public const string MultiHeadAttention = "multi-head attention";
     public const string Gelu = "gelu";
     public const string QuantizedGemmGelu = "int8 gemm+gelu";
+    public const string QuantizedQkv = "int8 qkv gemm";
 
     /// <summary>Fusion counters in the order descriptions list them.</summary>
-    public static readonly string[] Fusions = [Attention, MultiHeadAttention, GemmGelu, Gemm, GemmTransposed, QuantizedGemmGelu, Gelu, LayerNorm, SkipLayerNorm];
+    public static readonly string[] Fusions = [Attention, MultiHeadAttention, QuantizedQkv, GemmGelu, Gemm, GemmTransposed, QuantizedGemmGelu, Gelu, LayerNorm, SkipLayerNorm];
 }

@@ -13,15 +13,20 @@ namespace MlNetGraviton.Runtime.Ops.Contrib;
 /// forms ([B], [2B], [B, T], [B, S, T], int32), unidirectional (S = T), scale (default 1/√(D/heads)) and mask_filter_value.
 /// Then <see cref="AttentionHeads"/> per (batch, head), as in <see cref="AttentionKernel"/>. Packed QKV (5-D key),
 /// cross-attention caches (past_key / past_value), attention_bias and the present outputs are refused at load.
-/// The optimizer's own form (domain ai.mlnetgraviton, same inputs and attributes plus decomposed_causal_fill) is what
-/// it writes for Hugging Face's causal attention with a padding mask: it computes fully masked rows as the original
-/// Where/Add graph does (see <see cref="AttentionHeads.DecomposedCausalFill"/>), where ORT's contract differs.
+/// The optimizer's own form (domain ai.mlnetgraviton, same inputs and attributes) adds two attributes:
+/// decomposed_causal_fill, which it writes for Hugging Face's causal attention with a padding mask: fully masked rows
+/// come out as the original Where/Add graph computes them (see <see cref="AttentionHeads.DecomposedCausalFill"/>),
+/// where ORT's contract differs; and packed_qkv = 1, for an int8 graph's merged Q, K and V projection: query is then
+/// [B, S, 3D] with Q, K and V side by side in each row (key, value and bias absent), read in place.
 /// </summary>
 internal sealed class MultiHeadAttentionKernel(
-    int heads, bool unidirectional, float scale, float filter, float decomposedCausalFill, bool useAvx512Gemm) : OpKernel
+    int heads, bool unidirectional, float scale, float filter, float decomposedCausalFill, bool packedQkv, bool useAvx512Gemm) : OpKernel
 {
     /// <summary>The attribute of the optimizer's form: the Where's fill value for the masked future scores.</summary>
     public const string DecomposedCausalFillAttribute = "decomposed_causal_fill";
+
+    /// <summary>The attribute of the optimizer's form: input 0 holds [Q | K | V] per row.</summary>
+    public const string PackedQkvAttribute = "packed_qkv";
 
     public static OpKernel Create(OpLoadContext c) => Create(c, decomposedForm: false);
 
@@ -29,7 +34,12 @@ internal sealed class MultiHeadAttentionKernel(
 
     private static OpKernel Create(OpLoadContext c, bool decomposedForm)
     {
-        c.RequireInputs(3);
+        bool packed = decomposedForm && c.Attributes.GetInt(PackedQkvAttribute, 0) != 0;
+        c.RequireInputs(packed ? 1 : 3);
+        if (packed)
+            for (int i = 1; i <= 3; i++)
+                if (c.HasInput(i))
+                    throw c.Unsupported($"with {PackedQkvAttribute} = 1 takes Q, K and V from input 0: input {i} (key, value or bias) must be empty");
         long heads = c.Attributes.GetInt("num_heads", 0);
         if (heads <= 0)
             throw new OnnxModelException($"node '{c.Node.Name}' (MultiHeadAttention): num_heads must be a positive integer, got {heads}");
@@ -45,16 +55,21 @@ internal sealed class MultiHeadAttentionKernel(
         if (decomposedForm)
         {
             fill = c.Attributes.GetFloat(DecomposedCausalFillAttribute, float.NaN);
-            if (!unidirectional || float.IsNaN(fill))
+            if (!packed && float.IsNaN(fill) || !float.IsNaN(fill) && !unidirectional)
                 throw new OnnxModelException(
-                    $"node '{c.Node.Name}' (MultiHeadAttention, {c.Node.Domain}): needs unidirectional = 1 and a {DecomposedCausalFillAttribute} value");
+                    $"node '{c.Node.Name}' (MultiHeadAttention, {c.Node.Domain}): needs {PackedQkvAttribute} = 1, or unidirectional = 1 and a {DecomposedCausalFillAttribute} value");
         }
         return new MultiHeadAttentionKernel((int)heads, unidirectional, c.Attributes.GetFloat("scale", 0f),
-            c.Attributes.GetFloat("mask_filter_value", -10000f), fill, Sgemm_8x48_Avx512.IsSupported(c.Cpu));
+            c.Attributes.GetFloat("mask_filter_value", -10000f), fill, packed, Sgemm_8x48_Avx512.IsSupported(c.Cpu));
     }
 
     public override void Run(OpContext context)
     {
+        if (packedQkv)
+        {
+            RunPacked(context);
+            return;
+        }
         Tensor query = Require3D(context.Input(0), "query");
         Tensor key = Require3D(context.Input(1), "key");
         Tensor value = Require3D(context.Input(2), "value");
@@ -98,8 +113,28 @@ internal sealed class MultiHeadAttentionKernel(
         }
     }
 
+    private void RunPacked(OpContext context)
+    {
+        Tensor qkv = Require3D(context.Input(0), "query");
+        int batch = checked((int)qkv.Dimension(0)), sequence = checked((int)qkv.Dimension(1)), width = checked((int)qkv.Dimension(2));
+        if (width % (3 * heads) != 0)
+            throw new ArgumentException(
+                $"MultiHeadAttention ({PackedQkvAttribute}): query {qkv} must be [B, S, 3D] with D a multiple of num_heads = {heads}", "query");
+        int d = width / 3;
+        var mask = AttentionMask.From(context.OptionalInput(4), batch, sequence, sequence, filter);
+        Tensor output = context.Output(0, TensorElementType.Float32, [batch, sequence, d]);
+        if (batch == 0 || sequence == 0)
+            return;
+        float[] data = (float[])qkv.Data;
+        RunHeads(context, data, data, data, 0, d, 2 * d, output, mask, batch, sequence, sequence, d, d, width, width, width);
+    }
+
     private void RunHeads(OpContext context, float[] q, float[] k, float[] v, int qBase, int kBase, int vBase, Tensor output,
         AttentionMask mask, int batch, int sequence, int total, int d, int dv)
+        => RunHeads(context, q, k, v, qBase, kBase, vBase, output, mask, batch, sequence, total, d, dv, d, d, dv);
+
+    private void RunHeads(OpContext context, float[] q, float[] k, float[] v, int qBase, int kBase, int vBase, Tensor output,
+        AttentionMask mask, int batch, int sequence, int total, int d, int dv, int qStride, int kStride, int vStride)
     {
         int qkHead = d / heads;
         var task = new AttentionHeads
@@ -107,9 +142,9 @@ internal sealed class MultiHeadAttentionKernel(
             Q = q,
             K = k,
             V = v,
-            QStride = d,
-            KStride = d,
-            VStride = dv,
+            QStride = qStride,
+            KStride = kStride,
+            VStride = vStride,
             QOffset = qBase,
             KOffset = kBase,
             VOffset = vBase,

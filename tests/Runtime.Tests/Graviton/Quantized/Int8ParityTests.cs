@@ -36,10 +36,11 @@ public sealed class Int8ParityTests(TransformerModelFiles models) : IClassFixtur
         using IInferenceSession graviton = InferenceSessionFactory.Create(quantized, new InferenceOptions { Precision = Precision.Int8, Threads = 2 });
         Assert.Equal(Precision.Int8, graviton.ChosenPrecision);
         Assert.Contains("pre-quantized model", graviton.Description);
-        // The projections are quantized MatMuls, so each layer's attention core fuses as MultiHeadAttention and each
-        // feed-forward GELU goes into its quantized MatMul's epilogue.
+        // The projections are quantized MatMuls, so each layer's attention core fuses as MultiHeadAttention reading one
+        // quantized QKV GEMM, and each feed-forward GELU goes into its quantized MatMul's epilogue.
         Assert.Contains($"{config.Layers} multi-head attention", graviton.Description);
         Assert.Contains($"{config.Layers} int8 gemm+gelu", graviton.Description);
+        Assert.Contains($"{config.Layers} int8 qkv gemm", graviton.Description);
         foreach (var (batch, sequence) in new[] { (1, 9), (3, 16) })
         {
             Dictionary<string, Tensor> inputs = TransformerInputs.Create(config, batch, sequence, seed: 7 * batch + sequence);
