@@ -29,8 +29,11 @@ public sealed class SgemmActivationMathTests
             float v256 = activation == GemmActivation.GeluErf
                 ? SgemmActivationMath.GeluErf(Vector256.Create(x)).GetElement(0)
                 : SgemmActivationMath.GeluTanh(Vector256.Create(x)).GetElement(0);
+            float v512 = activation == GemmActivation.GeluErf
+                ? SgemmActivationMath.GeluErf(Vector512.Create(x)).GetElement(0)
+                : SgemmActivationMath.GeluTanh(Vector512.Create(x)).GetElement(0);
             float scalar = activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(x) : SgemmActivationMath.GeluTanh(x);
-            foreach ((string form, float got) in new[] { ("v128", v128), ("v256", v256), ("scalar", scalar) })
+            foreach ((string form, float got) in new[] { ("v128", v128), ("v256", v256), ("v512", v512), ("scalar", scalar) })
             {
                 double err = Math.Abs(got - want);
                 // Positive x: 1e-6 relative. Negative x: exp's argument (about x²/2 for erf, 1.6|x| + 0.07|x|³ for tanh)
@@ -52,9 +55,10 @@ public sealed class SgemmActivationMathTests
         // assist per element: the fused GELU GEMM ran at half speed on large activations). The clamp keeps it normal.
         for (float z = 0f; z <= 1000f; z = z < 20f ? z + 0.25f : z * 2f)
         {
-            float v256 = SgemmActivationMath.HalfErfc(Vector256.Create(z)).GetElement(0);
-            float v128 = SgemmActivationMath.HalfErfc(Vector128.Create(z)).GetElement(0);
-            foreach ((string form, float got) in new[] { ("v128", v128), ("v256", v256) })
+            float v128 = SgemmActivationMath.HalfErfc<Lanes128, Vector128<float>>(Vector128.Create(z)).GetElement(0);
+            float v256 = SgemmActivationMath.HalfErfc<Lanes256, Vector256<float>>(Vector256.Create(z)).GetElement(0);
+            float v512 = SgemmActivationMath.HalfErfc<Lanes512, Vector512<float>>(Vector512.Create(z)).GetElement(0);
+            foreach ((string form, float got) in new[] { ("v128", v128), ("v256", v256), ("v512", v512) })
                 Assert.True(float.IsNormal(got) && got > 0f, $"{form} ½·erfc({z}) = {got} is not a positive normal float");
         }
         foreach (float x in new[] { 12f, 13f, 20f, 100f, 1e4f, -13f, -14f, -20f, -100f, -1e4f })
@@ -63,12 +67,45 @@ public sealed class SgemmActivationMathTests
                      {
                          ("v128", SgemmActivationMath.GeluErf(Vector128.Create(x)).GetElement(0)),
                          ("v256", SgemmActivationMath.GeluErf(Vector256.Create(x)).GetElement(0)),
+                         ("v512", SgemmActivationMath.GeluErf(Vector512.Create(x)).GetElement(0)),
                          ("scalar", SgemmActivationMath.GeluErf(x)),
                      })
             {
                 Assert.False(float.IsSubnormal(got), $"{form} x={x}: {got} is subnormal");
                 Assert.True(x > 0 ? got == x : got <= 0 && got > -1e-30f, $"{form} x={x}: {got}");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(GemmActivation.GeluErf)]
+    [InlineData(GemmActivation.GeluTanh)]
+    public unsafe void Every_vector_width_gives_the_same_bits_and_apply_matches_them(GemmActivation activation)
+    {
+        // Fused and unfused GEMM tiles, and rows of different lengths, must not depend on which width ran a column:
+        // the widths are one generic form, so each element's bits are the same at 4, 8 and 16 lanes.
+        var rng = new Random(7);
+        float[] xs = new float[4099];
+        for (int i = 0; i < xs.Length; i++)
+            xs[i] = (float)((rng.NextDouble() - 0.5) * (i % 3 == 0 ? 30 : 6));
+        bool erf = activation == GemmActivation.GeluErf;
+        float[] applied = (float[])xs.Clone();
+        fixed (float* p = applied)
+            SgemmActivationMath.Apply(p, applied.Length, activation);
+        int vectorEnd = xs.Length - xs.Length % 4;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            float x = xs[i];
+            float v128 = (erf ? SgemmActivationMath.GeluErf(Vector128.Create(x)) : SgemmActivationMath.GeluTanh(Vector128.Create(x))).GetElement(0);
+            float v256 = (erf ? SgemmActivationMath.GeluErf(Vector256.Create(x)) : SgemmActivationMath.GeluTanh(Vector256.Create(x))).GetElement(0);
+            float v512 = (erf ? SgemmActivationMath.GeluErf(Vector512.Create(x)) : SgemmActivationMath.GeluTanh(Vector512.Create(x))).GetElement(0);
+            Assert.True(BitConverter.SingleToInt32Bits(v128) == BitConverter.SingleToInt32Bits(v256)
+                        && BitConverter.SingleToInt32Bits(v256) == BitConverter.SingleToInt32Bits(v512),
+                $"x={x}: v128 {v128:R}, v256 {v256:R}, v512 {v512:R}");
+            float scalar = erf ? SgemmActivationMath.GeluErf(x) : SgemmActivationMath.GeluTanh(x);
+            float want = i < vectorEnd && Vector128.IsHardwareAccelerated ? v128 : scalar;
+            Assert.True(BitConverter.SingleToInt32Bits(want) == BitConverter.SingleToInt32Bits(applied[i]),
+                $"Apply at {i} of {xs.Length}, x={x}: {applied[i]:R}, want {want:R}");
         }
     }
 }

@@ -140,8 +140,6 @@ internal unsafe struct QgemmTileTask : ITileTask
                     Vector<float> f = Vector.ConvertToSingle(v) * scale;
                     if (bias != null)
                         f += Unsafe.ReadUnaligned<Vector<float>>(bias + j);
-                    if (Activation != GemmActivation.None)
-                        f = Activate(f, Activation);
                     Unsafe.WriteUnaligned(c + j, f);
                 }
             }
@@ -152,54 +150,18 @@ internal unsafe struct QgemmTileTask : ITileTask
                 float f = v * scale;
                 if (bias != null)
                     f += bias[j];
-                c[j] = Activation switch
-                {
-                    GemmActivation.GeluErf => SgemmActivationMath.GeluErf(f),
-                    GemmActivation.GeluTanh => SgemmActivationMath.GeluTanh(f),
-                    _ => f,
-                };
+                c[j] = f;
             }
+            SgemmActivationMath.Apply(c, cols, Activation);
         }
     }
 
-    // The activation of StoreFloat, applied after a fused kernel wrote the dequantized tile: the same vector and scalar
-    // forms over the same columns, so a fused and an unfused tile give identical bits.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // The activation of StoreFloat, applied after a fused kernel wrote the dequantized tile: the same call over the same
+    // columns of each row, so a fused and an unfused tile give identical bits.
     private readonly void ActivateInPlace(float* c0, int rows, int cols)
     {
         for (int i = 0; i < rows; i++)
-        {
-            float* c = c0 + (long)i * Ldc;
-            int j = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                for (; j + Vector<float>.Count <= cols; j += Vector<float>.Count)
-                    Unsafe.WriteUnaligned(c + j, Activate(Unsafe.ReadUnaligned<Vector<float>>(c + j), Activation));
-            }
-            for (; j < cols; j++)
-                c[j] = Activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(c[j]) : SgemmActivationMath.GeluTanh(c[j]);
-        }
-    }
-
-    // The shared GELU helpers come in Vector256 / Vector128 / scalar forms; Vector<float> is one of the first two.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Activate(Vector<float> f, GemmActivation activation)
-    {
-        if (Vector<float>.Count == Vector256<float>.Count)
-        {
-            Vector256<float> v = f.AsVector256();
-            return (activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(v) : SgemmActivationMath.GeluTanh(v)).AsVector();
-        }
-        if (Vector<float>.Count == Vector128<float>.Count)
-        {
-            Vector128<float> v = f.AsVector128();
-            return (activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(v) : SgemmActivationMath.GeluTanh(v)).AsVector();
-        }
-        Span<float> lanes = stackalloc float[Vector<float>.Count];
-        f.CopyTo(lanes);
-        for (int l = 0; l < lanes.Length; l++)
-            lanes[l] = activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(lanes[l]) : SgemmActivationMath.GeluTanh(lanes[l]);
-        return new Vector<float>(lanes);
+            SgemmActivationMath.Apply(c0 + (long)i * Ldc, cols, Activation);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

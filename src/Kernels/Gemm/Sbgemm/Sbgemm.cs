@@ -156,7 +156,7 @@ public static unsafe class Sbgemm
                 for (int j = 0; j < b.N; j++)
                     row[j] = (accumulate ? row[j] : 0f) + (bias == null ? 0f : bias[j]);
                 if (activation != GemmActivation.None)
-                    Activate(row, b.N, activation);
+                    SgemmActivationMath.Apply(row, b.N, activation);
             }
             return;
         }
@@ -178,19 +178,6 @@ public static unsafe class Sbgemm
             Activation = activation,
         };
         KernelThreadPool.Shared.For(ref task, rowTasks * columnTasks, threads);
-    }
-
-    internal static void Activate(float* row, int count, GemmActivation activation)
-    {
-        int j = 0;
-        for (; j + 4 <= count; j += 4)
-        {
-            Vector128<float> v = Vector128.Load(row + j);
-            v = activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(v) : SgemmActivationMath.GeluTanh(v);
-            v.Store(row + j);
-        }
-        for (; j < count; j++)
-            row[j] = activation == GemmActivation.GeluErf ? SgemmActivationMath.GeluErf(row[j]) : SgemmActivationMath.GeluTanh(row[j]);
     }
 
     /// <summary>The last, partial step of 4 k: RNE in C# (as BFCVTN rounds), zero-padded, read only inside A.</summary>

@@ -79,7 +79,7 @@ internal unsafe struct SbgemmTileTask : ITileTask
                     if (Activation != GemmActivation.None)
                     {
                         for (int r = 0; r < MR; r++)
-                            Sbgemm.Activate(cTile + r * Ldc, NR, Activation);
+                            SgemmActivationMath.Apply(cTile + r * Ldc, NR, Activation);
                     }
                     continue;
                 }
@@ -90,7 +90,7 @@ internal unsafe struct SbgemmTileTask : ITileTask
                     if (Accumulate)
                         AddInto(src, dst, colCount);
                     if (Activation != GemmActivation.None)
-                        Sbgemm.Activate(src, colCount, Activation);
+                        SgemmActivationMath.Apply(src, colCount, Activation);
                     new ReadOnlySpan<float>(src, colCount).CopyTo(new Span<float>(dst, colCount));
                 }
             }

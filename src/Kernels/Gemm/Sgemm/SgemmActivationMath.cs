@@ -35,113 +35,65 @@ internal static class SgemmActivationMath
     private const float E0 = -1.26551223f, E1 = 1.00002368f, E2 = 0.37409196f, E3 = 0.09678418f, E4 = -0.18628806f;
     private const float E5 = 0.27886807f, E6 = -1.13520398f, E7 = 1.48851587f, E8 = -0.82215223f, E9 = 0.17087277f;
 
+    /// <summary>e^x, x clamped to [−87, 88] (the result stays a normal float).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x)
+    public static TV Exp<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
-        Vector256<float> n = Vector256.Round(x * Vector256.Create(Log2E));
-        Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
-        Vector256<float> p = Vector256.Create(1f / 5040f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 720f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 120f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 24f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 6f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
-        Vector256<float> scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
-        return p * scale;
+        x = TL.Min(TL.Max(x, TL.Create(ExpMin)), TL.Create(ExpMax));
+        TV n = TL.Round(TL.Multiply(x, TL.Create(Log2E)));
+        TV r = TL.MultiplyAdd(n, TL.Create(-Ln2Hi), x);
+        r = TL.MultiplyAdd(n, TL.Create(-Ln2Lo), r);
+        TV p = TL.Create(1f / 5040f);
+        p = TL.MultiplyAdd(p, r, TL.Create(1f / 720f));
+        p = TL.MultiplyAdd(p, r, TL.Create(1f / 120f));
+        p = TL.MultiplyAdd(p, r, TL.Create(1f / 24f));
+        p = TL.MultiplyAdd(p, r, TL.Create(1f / 6f));
+        p = TL.MultiplyAdd(p, r, TL.Create(0.5f));
+        p = TL.MultiplyAdd(p, r, TL.Create(1f));
+        p = TL.MultiplyAdd(p, r, TL.Create(1f));
+        return TL.Multiply(p, TL.Pow2(n));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> GeluErf(Vector256<float> x)
+    public static TV GeluErf<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct
     {
-        Vector256<float> halfErfc = HalfErfc(Vector256.Abs(x) * Vector256.Create(InvSqrt2));
-        Vector256<float> phi = Vector256.ConditionalSelect(
-            Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), Vector256.Create(1f) - halfErfc, halfErfc);
-        return x * phi;
+        TV halfErfc = HalfErfc<TL, TV>(TL.Multiply(TL.Abs(x), TL.Create(InvSqrt2)));
+        return TL.Multiply(x, TL.SelectNonNegative(x, TL.Subtract(TL.Create(1f), halfErfc), halfErfc));
     }
 
     /// <summary>½·erfc(z) for z ≥ 0 (z clamped to <see cref="ZMax"/>, so the result stays a normal float).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> HalfErfc(Vector256<float> z)
+    internal static TV HalfErfc<TL, TV>(TV z) where TL : IFloatLanes<TV> where TV : struct
     {
-        z = Vector256.Min(z, Vector256.Create(ZMax));
-        Vector256<float> t = Vector256.Create(1f) / Vector256.FusedMultiplyAdd(z, Vector256.Create(0.5f), Vector256.Create(1f));
-        Vector256<float> p = Vector256.Create(E9);
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E8));
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E7));
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E6));
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E5));
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E4));
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E3));
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E2));
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E1));
-        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(E0));
-        return Vector256.Create(0.5f) * t * Exp(p - z * z);
+        z = TL.Min(z, TL.Create(ZMax));
+        TV t = TL.Divide(TL.Create(1f), TL.MultiplyAdd(z, TL.Create(0.5f), TL.Create(1f)));
+        TV p = TL.Create(E9);
+        p = TL.MultiplyAdd(p, t, TL.Create(E8));
+        p = TL.MultiplyAdd(p, t, TL.Create(E7));
+        p = TL.MultiplyAdd(p, t, TL.Create(E6));
+        p = TL.MultiplyAdd(p, t, TL.Create(E5));
+        p = TL.MultiplyAdd(p, t, TL.Create(E4));
+        p = TL.MultiplyAdd(p, t, TL.Create(E3));
+        p = TL.MultiplyAdd(p, t, TL.Create(E2));
+        p = TL.MultiplyAdd(p, t, TL.Create(E1));
+        p = TL.MultiplyAdd(p, t, TL.Create(E0));
+        return TL.Multiply(TL.Multiply(TL.Create(0.5f), t), Exp<TL, TV>(TL.Subtract(p, TL.Multiply(z, z))));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> GeluTanh(Vector256<float> x)
+    public static TV GeluTanh<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct
     {
-        Vector256<float> u = Vector256.Create(SqrtTwoOverPi) * Vector256.FusedMultiplyAdd(Vector256.Create(0.044715f) * x * x, x, x);
-        return x / (Vector256.Create(1f) + Exp(Vector256.Create(-2f) * u));
+        TV u = TL.Multiply(TL.Create(SqrtTwoOverPi), TL.MultiplyAdd(TL.Multiply(TL.Multiply(TL.Create(0.044715f), x), x), x, x));
+        return TL.Divide(x, TL.Add(TL.Create(1f), Exp<TL, TV>(TL.Multiply(TL.Create(-2f), u))));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Exp(Vector128<float> x)
-    {
-        x = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
-        Vector128<float> n = Vector128.Round(x * Vector128.Create(Log2E));
-        Vector128<float> r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Hi), x);
-        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Lo), r);
-        Vector128<float> p = Vector128.Create(1f / 5040f);
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(1f / 720f));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(1f / 120f));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(1f / 24f));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(1f / 6f));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(0.5f));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(1f));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(1f));
-        Vector128<float> scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
-        return p * scale;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> GeluErf(Vector128<float> x)
-    {
-        Vector128<float> halfErfc = HalfErfc(Vector128.Abs(x) * Vector128.Create(InvSqrt2));
-        Vector128<float> phi = Vector128.ConditionalSelect(
-            Vector128.GreaterThanOrEqual(x, Vector128<float>.Zero), Vector128.Create(1f) - halfErfc, halfErfc);
-        return x * phi;
-    }
-
-    /// <summary>½·erfc(z) for z ≥ 0 (z clamped to <see cref="ZMax"/>, so the result stays a normal float).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> HalfErfc(Vector128<float> z)
-    {
-        z = Vector128.Min(z, Vector128.Create(ZMax));
-        Vector128<float> t = Vector128.Create(1f) / Vector128.FusedMultiplyAdd(z, Vector128.Create(0.5f), Vector128.Create(1f));
-        Vector128<float> p = Vector128.Create(E9);
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E8));
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E7));
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E6));
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E5));
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E4));
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E3));
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E2));
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E1));
-        p = Vector128.FusedMultiplyAdd(p, t, Vector128.Create(E0));
-        return Vector128.Create(0.5f) * t * Exp(p - z * z);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> GeluTanh(Vector128<float> x)
-    {
-        Vector128<float> u = Vector128.Create(SqrtTwoOverPi) * Vector128.FusedMultiplyAdd(Vector128.Create(0.044715f) * x * x, x, x);
-        return x / (Vector128.Create(1f) + Exp(Vector128.Create(-2f) * u));
-    }
+    // The fixed-width entry points the register-tile epilogues and the tests call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> GeluErf(Vector128<float> x) => GeluErf<Lanes128, Vector128<float>>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> GeluTanh(Vector128<float> x) => GeluTanh<Lanes128, Vector128<float>>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> GeluErf(Vector256<float> x) => GeluErf<Lanes256, Vector256<float>>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> GeluTanh(Vector256<float> x) => GeluTanh<Lanes256, Vector256<float>>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> GeluErf(Vector512<float> x) => GeluErf<Lanes512, Vector512<float>>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> GeluTanh(Vector512<float> x) => GeluTanh<Lanes512, Vector512<float>>(x);
 
     /// <summary>Scalar twin of the vector forms, for the scalar kernel (same formulas, MathF.Exp).</summary>
     public static float GeluErf(float x)
@@ -161,7 +113,11 @@ internal static class SgemmActivationMath
         return x / (1f + MathF.Exp(Math.Min(-2f * u, ExpMax)));
     }
 
-    /// <summary>row[0..count) = GELU(row), Vector256 where the CPU has it, then the scalar form for the tail.</summary>
+    /// <summary>
+    /// row[0..count) = GELU(row): Vector512 steps where the JIT accelerates them, then Vector256, then Vector128, then
+    /// the scalar form for the tail. The vector widths give the same bits per element, so where a column lands only
+    /// matters for the last count % 4 columns: the same (row, count) always gives the same result.
+    /// </summary>
     /// <remarks>Fully optimized from its first call: GEMM tiles call it for one short row at a time, too few loop
     /// iterations for on-stack replacement, so a tiered start would run the vector code unexpanded for a while.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -169,16 +125,31 @@ internal static class SgemmActivationMath
     {
         if (activation == GemmActivation.None)
             return;
+        bool erf = activation == GemmActivation.GeluErf;
         int j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; j + 8 <= count; j += 8)
-            {
-                Vector256<float> v = Vector256.Load(row + j);
-                (activation == GemmActivation.GeluErf ? GeluErf(v) : GeluTanh(v)).Store(row + j);
-            }
-        }
+        ApplyVectors<Lanes512, Vector512<float>>(row, count, erf, ref j);
+        ApplyVectors<Lanes256, Vector256<float>>(row, count, erf, ref j);
+        ApplyVectors<Lanes128, Vector128<float>>(row, count, erf, ref j);
         for (; j < count; j++)
-            row[j] = activation == GemmActivation.GeluErf ? GeluErf(row[j]) : GeluTanh(row[j]);
+            row[j] = erf ? GeluErf(row[j]) : GeluTanh(row[j]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ApplyVectors<TL, TV>(float* row, int count, bool erf, ref int j) where TL : IFloatLanes<TV> where TV : struct
+    {
+        if (!TL.IsAccelerated)
+            return;
+        int width = TL.Count, i = j;
+        if (erf)
+        {
+            for (; i + width <= count; i += width)
+                TL.Store(GeluErf<TL, TV>(TL.Load(row + i)), row + i);
+        }
+        else
+        {
+            for (; i + width <= count; i += width)
+                TL.Store(GeluTanh<TL, TV>(TL.Load(row + i)), row + i);
+        }
+        j = i;
     }
 }
