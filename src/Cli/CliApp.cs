@@ -26,6 +26,8 @@ internal static class CliApp
           bench gemm [--m M --k K --n N] [--precision fp32|int8|bf16] [--threads T]... [--runs R] [--seconds S]
                                             one GEMM: our kernels vs ONNX Runtime's MatMul vs the measured FMA peak
           bench gemm --arm-model                   llvm-mca-19 Neoverse V1 model of each emitted Arm64 kernel's K loop (any host)
+          bench tokenize [--tokenizer bert|roberta|gpt2]... [--input texts.jsonl] [--threads T]... [--seconds S]
+                                            our Hugging Face-exact tokenizers vs Microsoft.ML.Tokenizers, tokens/s and ids that differ
           tokenize --tokenizer bert-base-uncased|bert-base-cased|roberta-base|gpt2|FILE.json|vocab.txt [--vocab DIR] [--no-special-tokens]
                    [--max-tokens N] [--jsonl] [--input FILE|-] [--output FILE]
                                             one JSON line per input line: ids, tokens, offsets (Unicode code points)
