@@ -22,7 +22,7 @@ public sealed class EmbeddingJob : IDisposable
     /// <param name="windowBatches">Batches per reorder window: more sorts better, costs window × dimension floats.</param>
     public EmbeddingJob(
         string modelFile, string vocabFile, bool lowerCase, int maxTokens, Pooling pooling, bool normalize,
-        InferenceOptions options, int batchSize, int windowBatches = 16)
+        InferenceOptions options, int batchSize, int windowBatches = 64)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(windowBatches, 1);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using MlNetGraviton.Kernels.Gemm;
 using MlNetGraviton.Kernels.Threading;
@@ -43,6 +44,11 @@ internal unsafe struct AttentionHeads : ITileTask
 
     public readonly void Run(int taskIndex)
     {
+        if (UseAvx512Gemm && SmallHeadAttention.Applies(KvSequence, QkHeadSize, VHeadSize, Mask.PerQuery))
+        {
+            RunSmall(taskIndex);
+            return;
+        }
         if (UseAvx512Gemm && Sequence > 0 && KvSequence > 0)
         {
             RunGemm(taskIndex);
@@ -105,6 +111,62 @@ internal unsafe struct AttentionHeads : ITileTask
             ArrayPool<float>.Shared.Return(keysT);
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<float>.Shared.Return(keyMask);
+        }
+    }
+
+    /// <summary>At most 32 keys: <see cref="SmallHeadAttention"/>, four query rows at a time, everything staged on the stack.</summary>
+    private readonly void RunSmall(int taskIndex)
+    {
+        int b = taskIndex / Heads, h = taskIndex % Heads;
+        int s = Sequence, t = KvSequence, dk = QkHeadSize, dv = VHeadSize;
+        if (s == 0)
+            return;
+        int keyWidth = t <= 16 ? 16 : 32, vWidth = (dv + 15) & ~15;
+        bool stageValues = vWidth != dv;
+        float* keysT = stackalloc float[dk * keyWidth];
+        float* maskRow = stackalloc float[keyWidth];
+        float* weights = stackalloc float[4 * 32];
+        float* staged = stackalloc float[stageValues ? t * vWidth + 4 * vWidth : 0];
+        float* scratch = stackalloc float[vWidth];
+        float** queries = stackalloc float*[4];
+        float** outputs = stackalloc float*[4];
+        Span<float> mask = new(maskRow, keyWidth);
+        int firstValid = KeyMask(b, mask[..t], out _);
+        mask[t..].Fill(float.NegativeInfinity);
+        fixed (float* pq = Q, pk = K, pv = V, po = Output)
+        {
+            float* keys = pk + (long)b * t * KStride + KOffset + h * dk;
+            SmallHeadAttention.TransposeKeys(keys, KStride, t, dk, keysT, keyWidth);
+            float* values = pv + (long)b * t * VStride + VOffset + h * dv;
+            long valueStride = VStride;
+            if (stageValues)
+            {
+                // Head sizes not a multiple of 16: V padded with zeros, so the kernel's 16-wide loads stay in bounds.
+                for (int j = 0; j < t; j++)
+                {
+                    new ReadOnlySpan<float>(values + (long)j * VStride, dv).CopyTo(new Span<float>(staged + j * vWidth, dv));
+                    new Span<float>(staged + j * vWidth + dv, vWidth - dv).Clear();
+                }
+                values = staged;
+                valueStride = vWidth;
+            }
+            float* rowsOut = staged + t * vWidth;
+            float* q = pq + (long)b * s * QStride + QOffset + h * dk;
+            float* output = po + (long)b * s * OutputWidth + h * dv;
+            for (int i = 0; i < s; i += 4)
+            {
+                int rows = Math.Min(4, s - i);
+                for (int r = 0; r < 4; r++)
+                {
+                    queries[r] = q + (long)(i + Math.Min(r, rows - 1)) * QStride;
+                    outputs[r] = r >= rows ? scratch : stageValues ? rowsOut + r * vWidth : output + (long)(i + r) * OutputWidth;
+                }
+                SmallHeadAttention.Run4(queries, i, dk, keysT, keyWidth, maskRow, Scale, Causal, firstValid, DecomposedCausalFill,
+                    values, valueStride, t, vWidth, outputs, weights);
+                if (stageValues)
+                    for (int r = 0; r < rows; r++)
+                        new ReadOnlySpan<float>(rowsOut + r * vWidth, dv).CopyTo(new Span<float>(output + (long)(i + r) * OutputWidth, dv));
+            }
         }
     }
 

@@ -91,7 +91,7 @@ internal static class SoftmaxRow
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Exp(Vector512<float> x)
+    internal static Vector512<float> Exp(Vector512<float> x)
     {
         Vector512<float> under = Vector512.LessThan(x, Vector512.Create(Underflow));
         Vector512<float> c = Vector512.Min(Vector512.Max(x, Vector512.Create(Underflow)), Vector512.Create(Overflow));
