@@ -62,7 +62,7 @@ internal sealed class Int8GemmBench : IGemmBenchPrecision
 
         public void Run()
         {
-            DynamicQuantize.ToUInt8(_a, _qa, out float aScale, out byte aZeroPoint);
+            DynamicQuantize.ToUInt8(_a, _qa, out float aScale, out byte aZeroPoint, _threads);
             var epilogue = new QgemmEpilogue { AScale = aScale, BScales = _scales };
             Qgemm.Run(_shape.M, _qa, _shape.K, aZeroPoint, _packed, _c, _shape.N, epilogue, _threads);
         }

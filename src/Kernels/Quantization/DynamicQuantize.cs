@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using MlNetGraviton.Kernels.Threading;
 
 namespace MlNetGraviton.Kernels.Quantization;
 
@@ -22,6 +24,72 @@ public static class DynamicQuantize
         Quantize(x, q, scale, zeroPoint);
     }
 
+    /// <summary>
+    /// <see cref="ToUInt8(ReadOnlySpan{float}, Span{byte}, out float, out byte)"/> on up to <paramref name="threads"/>
+    /// threads of the kernel pool: min and max per slice, then each slice quantized; the same bits as one thread.
+    /// Tensors below <see cref="ParallelThreshold"/> elements run on the calling thread (a fork costs more than it saves).
+    /// </summary>
+    public static unsafe void ToUInt8(ReadOnlySpan<float> x, Span<byte> q, out float scale, out byte zeroPoint, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        int slices = Math.Min(threads, x.Length / (ParallelThreshold / 2));
+        if (slices <= 1)
+        {
+            ToUInt8(x, q, out scale, out zeroPoint);
+            return;
+        }
+        if (q.Length < x.Length)
+            throw new ArgumentException($"q has {q.Length} elements; x has {x.Length}.", nameof(q));
+        float* ranges = stackalloc float[2 * slices];
+        fixed (float* px = x)
+        fixed (byte* pq = q)
+        {
+            var task = new SliceTask { X = px, Q = pq, Length = x.Length, Slices = slices, Ranges = ranges };
+            KernelThreadPool.Shared.For(ref task, slices, slices);
+            float min = ranges[0], max = ranges[1];
+            for (int i = 1; i < slices; i++)
+            {
+                min = Math.Min(min, ranges[2 * i]);
+                max = Math.Max(max, ranges[2 * i + 1]);
+            }
+            Parameters(min, max, out scale, out zeroPoint);
+            task.Quantizing = true;
+            task.Scale = scale;
+            task.ZeroPoint = zeroPoint;
+            KernelThreadPool.Shared.For(ref task, slices, slices);
+        }
+    }
+
+    /// <summary>Elements from which <see cref="ToUInt8(ReadOnlySpan{float}, Span{byte}, out float, out byte, int)"/> splits the work.</summary>
+    public const int ParallelThreshold = 65536;
+
+    private unsafe struct SliceTask : ITileTask
+    {
+        public float* X;
+        public byte* Q;
+        public int Length, Slices;
+        public float* Ranges;
+        public bool Quantizing;
+        public float Scale;
+        public byte ZeroPoint;
+
+        public readonly void Run(int taskIndex)
+        {
+            // Slices of whole 64-element steps, so every slice but the last runs the vector loop to its end.
+            int step = (Length / Slices + 63) & ~63;
+            int start = Math.Min(Length, taskIndex * step), end = taskIndex == Slices - 1 ? Length : Math.Min(Length, start + step);
+            var slice = new ReadOnlySpan<float>(X + start, end - start);
+            if (Quantizing)
+            {
+                Quantize(slice, new Span<byte>(Q + start, end - start), Scale, ZeroPoint);
+                return;
+            }
+            (float min, float max) = slice.IsEmpty ? (float.PositiveInfinity, float.NegativeInfinity) : MinMax(slice);
+            Ranges[2 * taskIndex] = min;
+            Ranges[2 * taskIndex + 1] = max;
+        }
+    }
+
     /// <summary>The scale and zero point DynamicQuantizeLinear derives from a tensor's min and max.</summary>
     public static void Parameters(float min, float max, out float scale, out byte zeroPoint)
     {
@@ -41,7 +109,26 @@ public static class DynamicQuantize
         ref float start = ref Unsafe.AsRef(in x[0]);
         int n = x.Length, i = 0;
         float min = x[0], max = x[0];
-        if (Vector256.IsHardwareAccelerated && n >= 32)
+        if (Vector512.IsHardwareAccelerated && n >= 64)
+        {
+            Vector512<float> min0 = Vector512.LoadUnsafe(ref start), min1 = min0, max0 = min0, max1 = min0;
+            for (; i + 32 <= n; i += 32)
+            {
+                Vector512<float> v0 = Vector512.LoadUnsafe(ref start, (nuint)i);
+                Vector512<float> v1 = Vector512.LoadUnsafe(ref start, (nuint)(i + 16));
+                min0 = Vector512.MinNative(min0, v0);
+                min1 = Vector512.MinNative(min1, v1);
+                max0 = Vector512.MaxNative(max0, v0);
+                max1 = Vector512.MaxNative(max1, v1);
+            }
+            Vector512<float> mn = Vector512.MinNative(min0, min1), mx = Vector512.MaxNative(max0, max1);
+            for (int l = 0; l < 16; l++)
+            {
+                min = Math.Min(min, mn.GetElement(l));
+                max = Math.Max(max, mx.GetElement(l));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 32)
         {
             Vector256<float> min0 = Vector256.LoadUnsafe(ref start), min1 = min0, max0 = min0, max1 = min0;
             for (; i + 16 <= n; i += 16)
@@ -88,7 +175,13 @@ public static class DynamicQuantize
         return (min, max);
     }
 
-    /// <summary>q = clamp(round_half_even(x / scale) + zeroPoint, 0, 255), the QuantizeLinear step.</summary>
+    /// <summary>
+    /// q = clamp(round_half_even(x / scale) + zeroPoint, 0, 255), the QuantizeLinear step, bit-exact with the division.
+    /// The vector paths multiply by 1/scale instead (a division per lane cost most of a dynamically quantized GEMM's
+    /// quantization) and divide only where that can differ: x·(1/scale) is within 2·2⁻²⁴ relative (≤ 5e-5 absolute below
+    /// 256) of the rounded quotient, so where the clamped product is further than 1e-4 from a half-integer both round to the
+    /// same integer (and beyond ±256 both clamp alike); a vector with a lane closer than that is redone with the division.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantize(ReadOnlySpan<float> x, Span<byte> q, float scale, byte zeroPoint)
     {
@@ -100,36 +193,51 @@ public static class DynamicQuantize
         ref byte dst = ref q[0];
         int n = x.Length, i = 0;
         // Clamping in float before rounding (bounds are integers) keeps huge quotients out of int conversion.
-        float lo = -zeroPoint, hi = 255 - zeroPoint;
-        if (Vector256.IsHardwareAccelerated)
+        float lo = -zeroPoint, hi = 255 - zeroPoint, reciprocal = 1f / scale;
+        if (float.IsFinite(reciprocal) && reciprocal != 0f)
         {
-            Vector256<float> vs = Vector256.Create(scale), vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
-            Vector256<int> vzp = Vector256.Create((int)zeroPoint);
-            for (; i + 32 <= n; i += 32)
+            if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
             {
-                Vector256<int> q0 = Step(Vector256.LoadUnsafe(ref src, (nuint)i), vs, vlo, vhi, vzp);
-                Vector256<int> q1 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 8)), vs, vlo, vhi, vzp);
-                Vector256<int> q2 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 16)), vs, vlo, vhi, vzp);
-                Vector256<int> q3 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 24)), vs, vlo, vhi, vzp);
-                // Values are already in 0..255, so the truncating narrows are exact.
-                Vector256<ushort> h0 = Vector256.Narrow(q0.AsUInt32(), q1.AsUInt32());
-                Vector256<ushort> h1 = Vector256.Narrow(q2.AsUInt32(), q3.AsUInt32());
-                Vector256.Narrow(h0, h1).StoreUnsafe(ref dst, (nuint)i);
+                var step = new Step512(scale, reciprocal, lo, hi, zeroPoint);
+                for (; i + 64 <= n; i += 64)
+                {
+                    // vpmovdb to registers, one 64-byte store (the memory form of vpmovdb is slow on AMD).
+                    Vector128<byte> b0 = Avx512F.ConvertToVector128Byte(step.Run(Vector512.LoadUnsafe(ref src, (nuint)i)));
+                    Vector128<byte> b1 = Avx512F.ConvertToVector128Byte(step.Run(Vector512.LoadUnsafe(ref src, (nuint)(i + 16))));
+                    Vector128<byte> b2 = Avx512F.ConvertToVector128Byte(step.Run(Vector512.LoadUnsafe(ref src, (nuint)(i + 32))));
+                    Vector128<byte> b3 = Avx512F.ConvertToVector128Byte(step.Run(Vector512.LoadUnsafe(ref src, (nuint)(i + 48))));
+                    Vector512.Create(Vector256.Create(b0, b1), Vector256.Create(b2, b3)).StoreUnsafe(ref dst, (nuint)i);
+                }
+                for (; i + 16 <= n; i += 16)
+                    Avx512F.ConvertToVector128Byte(step.Run(Vector512.LoadUnsafe(ref src, (nuint)i))).StoreUnsafe(ref dst, (nuint)i);
             }
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> vs = Vector128.Create(scale), vlo = Vector128.Create(lo), vhi = Vector128.Create(hi);
-            Vector128<int> vzp = Vector128.Create((int)zeroPoint);
-            for (; i + 16 <= n; i += 16)
+            if (Vector256.IsHardwareAccelerated)
             {
-                Vector128<int> q0 = Step(Vector128.LoadUnsafe(ref src, (nuint)i), vs, vlo, vhi, vzp);
-                Vector128<int> q1 = Step(Vector128.LoadUnsafe(ref src, (nuint)(i + 4)), vs, vlo, vhi, vzp);
-                Vector128<int> q2 = Step(Vector128.LoadUnsafe(ref src, (nuint)(i + 8)), vs, vlo, vhi, vzp);
-                Vector128<int> q3 = Step(Vector128.LoadUnsafe(ref src, (nuint)(i + 12)), vs, vlo, vhi, vzp);
-                Vector128<ushort> h0 = Vector128.Narrow(q0.AsUInt32(), q1.AsUInt32());
-                Vector128<ushort> h1 = Vector128.Narrow(q2.AsUInt32(), q3.AsUInt32());
-                Vector128.Narrow(h0, h1).StoreUnsafe(ref dst, (nuint)i);
+                var step = new Step256(scale, reciprocal, lo, hi, zeroPoint);
+                for (; i + 32 <= n; i += 32)
+                {
+                    Vector256<int> q0 = step.Run(Vector256.LoadUnsafe(ref src, (nuint)i));
+                    Vector256<int> q1 = step.Run(Vector256.LoadUnsafe(ref src, (nuint)(i + 8)));
+                    Vector256<int> q2 = step.Run(Vector256.LoadUnsafe(ref src, (nuint)(i + 16)));
+                    Vector256<int> q3 = step.Run(Vector256.LoadUnsafe(ref src, (nuint)(i + 24)));
+                    Vector256<ushort> h0 = Vector256.Narrow(q0.AsUInt32(), q1.AsUInt32());
+                    Vector256<ushort> h1 = Vector256.Narrow(q2.AsUInt32(), q3.AsUInt32());
+                    Vector256.Narrow(h0, h1).StoreUnsafe(ref dst, (nuint)i);
+                }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                var step = new Step128(scale, reciprocal, lo, hi, zeroPoint);
+                for (; i + 16 <= n; i += 16)
+                {
+                    Vector128<int> q0 = step.Run(Vector128.LoadUnsafe(ref src, (nuint)i));
+                    Vector128<int> q1 = step.Run(Vector128.LoadUnsafe(ref src, (nuint)(i + 4)));
+                    Vector128<int> q2 = step.Run(Vector128.LoadUnsafe(ref src, (nuint)(i + 8)));
+                    Vector128<int> q3 = step.Run(Vector128.LoadUnsafe(ref src, (nuint)(i + 12)));
+                    Vector128<ushort> h0 = Vector128.Narrow(q0.AsUInt32(), q1.AsUInt32());
+                    Vector128<ushort> h1 = Vector128.Narrow(q2.AsUInt32(), q3.AsUInt32());
+                    Vector128.Narrow(h0, h1).StoreUnsafe(ref dst, (nuint)i);
+                }
             }
         }
         for (; i < n; i++)
@@ -139,11 +247,64 @@ public static class DynamicQuantize
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Step(Vector256<float> x, Vector256<float> scale, Vector256<float> lo, Vector256<float> hi, Vector256<int> zp)
-        => Vector256.ConvertToInt32(Vector256.Round(Vector256.MinNative(Vector256.MaxNative(x / scale, lo), hi))) + zp;
+    /// <summary>Where the product may round differently from the quotient: within this of a half-integer.</summary>
+    private const float NearHalf = 0.5f - 1e-4f;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Step(Vector128<float> x, Vector128<float> scale, Vector128<float> lo, Vector128<float> hi, Vector128<int> zp)
-        => Vector128.ConvertToInt32(Vector128.Round(Vector128.MinNative(Vector128.MaxNative(x / scale, lo), hi))) + zp;
+    /// <summary>
+    /// AVX-512: c + (1.5·2²³ + zero point) leaves round(c) + zero point in the low mantissa bits, so the low byte of the sum's
+    /// bits is q (no conversion, no integer add). Ties would round to even on the shifted value, but ties are within
+    /// <see cref="NearHalf"/> of a half-integer and take the exact path.
+    /// </summary>
+    private readonly struct Step512(float scale, float reciprocal, float lo, float hi, int zeroPoint)
+    {
+        private const float Shift = 12582912f; // 1.5·2²³
+        private readonly Vector512<float> _scale = Vector512.Create(scale), _reciprocal = Vector512.Create(reciprocal);
+        private readonly Vector512<float> _lo = Vector512.Create(lo), _hi = Vector512.Create(hi);
+        private readonly Vector512<float> _shift = Vector512.Create(Shift + zeroPoint);
+        private readonly Vector512<int> _zeroPoint = Vector512.Create(zeroPoint);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Run(Vector512<float> x)
+        {
+            Vector512<float> c = Vector512.MinNative(Vector512.MaxNative(x * _reciprocal, _lo), _hi);
+            Vector512<float> shifted = c + _shift;
+            if (Vector512.GreaterThanOrEqualAny(Vector512.Abs(c - (shifted - _shift)), Vector512.Create(NearHalf)))
+                return Vector512.ConvertToInt32Native(Vector512.Round(Vector512.MinNative(Vector512.MaxNative(x / _scale, _lo), _hi))) + _zeroPoint;
+            return shifted.AsInt32();
+        }
+    }
+
+    private readonly struct Step256(float scale, float reciprocal, float lo, float hi, int zeroPoint)
+    {
+        private readonly Vector256<float> _scale = Vector256.Create(scale), _reciprocal = Vector256.Create(reciprocal);
+        private readonly Vector256<float> _lo = Vector256.Create(lo), _hi = Vector256.Create(hi);
+        private readonly Vector256<int> _zeroPoint = Vector256.Create(zeroPoint);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<int> Run(Vector256<float> x)
+        {
+            Vector256<float> c = Vector256.MinNative(Vector256.MaxNative(x * _reciprocal, _lo), _hi);
+            Vector256<float> r = Vector256.Round(c);
+            if (Vector256.GreaterThanOrEqualAny(Vector256.Abs(c - r), Vector256.Create(NearHalf)))
+                r = Vector256.Round(Vector256.MinNative(Vector256.MaxNative(x / _scale, _lo), _hi));
+            return Vector256.ConvertToInt32Native(r) + _zeroPoint;
+        }
+    }
+
+    private readonly struct Step128(float scale, float reciprocal, float lo, float hi, int zeroPoint)
+    {
+        private readonly Vector128<float> _scale = Vector128.Create(scale), _reciprocal = Vector128.Create(reciprocal);
+        private readonly Vector128<float> _lo = Vector128.Create(lo), _hi = Vector128.Create(hi);
+        private readonly Vector128<int> _zeroPoint = Vector128.Create(zeroPoint);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Run(Vector128<float> x)
+        {
+            Vector128<float> c = Vector128.MinNative(Vector128.MaxNative(x * _reciprocal, _lo), _hi);
+            Vector128<float> r = Vector128.Round(c);
+            if (Vector128.GreaterThanOrEqualAny(Vector128.Abs(c - r), Vector128.Create(NearHalf)))
+                r = Vector128.Round(Vector128.MinNative(Vector128.MaxNative(x / _scale, _lo), _hi));
+            return Vector128.ConvertToInt32Native(r) + _zeroPoint;
+        }
+    }
 }

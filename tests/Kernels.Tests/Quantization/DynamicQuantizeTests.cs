@@ -71,6 +71,65 @@ public sealed class DynamicQuantizeTests
         }
     }
 
+    [Theory]
+    [InlineData(0.0313725f, 96)]
+    [InlineData(0.0123f, 128)]
+    [InlineData(1f / 255f, 0)]
+    [InlineData(3.1e-5f, 255)]
+    [InlineData(7.7f, 17)]
+    public void QuotientsNextToHalfIntegersRoundAsTheDivisionDoes(float scale, int zeroPoint)
+    {
+        // The vector paths multiply by 1/scale and divide only next to a half-integer: every x here has x / scale within
+        // a few ulps of k + 0.5 (both sides of it, and exact ties), over the whole range and past the clamps.
+        var x = new List<float>();
+        for (int k = -300; k <= 300; k++)
+        {
+            float centre = (k + 0.5f) * scale;
+            x.Add(centre);
+            float below = centre, above = centre;
+            for (int u = 0; u < 6; u++)
+            {
+                below = MathF.BitDecrement(below);
+                above = MathF.BitIncrement(above);
+                x.Add(below);
+                x.Add(above);
+            }
+            x.Add((k + 0.4999f) * scale);
+            x.Add((k + 0.5001f) * scale);
+            x.Add(k * scale);
+        }
+        float[] values = x.ToArray();
+        var q = new byte[values.Length];
+        DynamicQuantize.Quantize(values, q, scale, (byte)zeroPoint);
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = Math.Clamp(values[i] / scale, -zeroPoint, 255 - zeroPoint);
+            byte want = (byte)((int)MathF.Round(v, MidpointRounding.ToEven) + zeroPoint);
+            if (q[i] != want)
+                Assert.Fail($"x = {values[i]:R}: q = {q[i]}, the division gives {want} (x / scale = {values[i] / scale:R})");
+        }
+    }
+
+    [Theory]
+    [InlineData(65536, 2)]
+    [InlineData(98304, 2)]
+    [InlineData(393216 + 37, 2)]
+    [InlineData(200001, 3)]
+    public void SlicesOnThreadsGiveTheSameBitsAsOneThread(int n, int threads)
+    {
+        var rng = new Random(n);
+        float[] x = Enumerable.Range(0, n).Select(i => (float)(rng.NextDouble() * 9 - 4)).ToArray();
+        x[n - 1] = 11f; // the maximum in the last slice, the minimum in the first
+        x[3] = -6f;
+        var serial = new byte[n];
+        var parallel = new byte[n];
+        DynamicQuantize.ToUInt8(x, serial, out float scale1, out byte zp1);
+        DynamicQuantize.ToUInt8(x, parallel, out float scale2, out byte zp2, threads);
+        Assert.Equal(scale1, scale2);
+        Assert.Equal(zp1, zp2);
+        Assert.True(serial.AsSpan().SequenceEqual(parallel), "parallel quantization differs from serial");
+    }
+
     [Fact]
     public void ShortOutputIsRejected()
     {

@@ -11,7 +11,7 @@ internal sealed class DynamicQuantizeLinearKernel : OpKernel
         if (x.ElementType != TensorElementType.Float32)
             throw new ArgumentException($"DynamicQuantizeLinear takes float32 x, got {x}", "x");
         Tensor y = context.Output(0, TensorElementType.UInt8, x.ShapeSpan());
-        DynamicQuantize.ToUInt8(x.AsSpan<float>(), y.AsSpan<byte>(), out float scale, out byte zeroPoint);
+        DynamicQuantize.ToUInt8(x.AsSpan<float>(), y.AsSpan<byte>(), out float scale, out byte zeroPoint, context.Threads);
         context.Output(1, TensorElementType.Float32, []).AsSpan<float>()[0] = scale;
         context.Output(2, TensorElementType.UInt8, []).AsSpan<byte>()[0] = zeroPoint;
     }
