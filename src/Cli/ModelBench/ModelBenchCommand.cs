@@ -56,7 +56,7 @@ internal static class ModelBenchCommand
         if (batches.Any(b => b < 1) || sequences.Any(s => s < 1) || threads < 1 || warmup < 0 || runs is < 1)
             throw new UsageException("batch sizes, sequence lengths, threads and runs must be positive (warmup >= 0)");
 
-        var targets = new List<(string Name, string Path, TransformerConfig? Config)>();
+        var targets = new List<(string Name, string Path, TransformerConfig? Config, int? Vocab)>();
         foreach (string name in models)
         {
             TransformerConfig config;
@@ -69,9 +69,10 @@ internal static class ModelBenchCommand
                 // The real pretrained models of the catalog (all-MiniLM-L6-v2, arctic-embed-xs), from their packages.
                 if (PretrainedModelCatalog.Find(name) is { } pretrained)
                 {
-                    string file = PackagedModels.GetFiles(pretrained, progress).ModelFile;
-                    progress.WriteLine($"bench: {pretrained.Name} ready: {file}");
-                    targets.Add((pretrained.Name, file, null));
+                    PretrainedModelFiles files = PackagedModels.GetFiles(pretrained, progress);
+                    progress.WriteLine($"bench: {pretrained.Name} ready: {files.ModelFile}");
+                    // Random ids over the whole vocabulary: ids below 1000 are BERT's untrained [unused] rows.
+                    targets.Add((pretrained.Name, files.ModelFile, null, File.ReadLines(files.VocabFile).Count()));
                     continue;
                 }
                 throw new UsageException($"unknown model '{name}': {e.Message} Real models: {string.Join(", ", PretrainedModelCatalog.All.Select(m => m.Name))}.");
@@ -80,13 +81,13 @@ internal static class ModelBenchCommand
             progress.WriteLine($"bench: preparing {name} (built once into the model cache)...");
             string path = ModelCache.GetOrBuild(config, seed);
             progress.WriteLine($"bench: {name} ready in {sw.Elapsed.TotalSeconds:F1} s: {path}");
-            targets.Add((name, path, config));
+            targets.Add((name, path, config, null));
         }
         foreach (string file in modelFiles)
         {
             if (!File.Exists(file))
                 throw new FileNotFoundException($"model file not found: {file}", file);
-            targets.Add((Path.GetFileNameWithoutExtension(file), file, null));
+            targets.Add((Path.GetFileNameWithoutExtension(file), file, null, null));
         }
 
         string cpu = $"{CpuFeatures.Detected.ModelName} [{string.Join(' ', CpuFeatures.Current.EnabledFeatureNames())}]";
@@ -109,7 +110,7 @@ internal static class ModelBenchCommand
                         cell++;
                         int n = runs ?? DefaultRuns(quick, target.Config);
                         double budget = quick && runs is null ? QuickSecondsPerEngine : 0;
-                        BenchCase c = MakeCase(target.Name, modelPath, precision, batch, seq, threads, target.Config, seed);
+                        BenchCase c = MakeCase(target.Name, modelPath, precision, batch, seq, threads, target.Config, target.Vocab, seed);
                         string label = $"[{cell}/{cells}] {target.Name} {precision} b={batch} s={seq}";
                         results.AddRange(MeasureCell(c, engines, n, budget, warmup, cpu, label, progress, unavailable, profile));
                     }
@@ -251,10 +252,10 @@ internal static class ModelBenchCommand
     }
 
     /// <summary>All the graph's inputs: random token ids (fixed seed), attention mask all ones, token types zero.</summary>
-    private static BenchCase MakeCase(string name, string path, string precision, int batch, int seq, int threads, TransformerConfig? config, int seed)
+    private static BenchCase MakeCase(string name, string path, string precision, int batch, int seq, int threads, TransformerConfig? config, int? vocabSize, int seed)
     {
         using var probe = new OrtBackendSession(path, new OrtBackendOptions { GraphOptimizationLevel = GraphOptimization.Disable });
-        int vocab = config?.VocabSize ?? 1000;
+        int vocab = config?.VocabSize ?? vocabSize ?? 1000;
         var random = new Random(seed + seq);
         var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (TensorInfo info in probe.Inputs)
