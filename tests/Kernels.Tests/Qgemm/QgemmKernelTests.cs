@@ -128,10 +128,15 @@ public sealed class QgemmKernelTests
         {
             int[] one = new QgemmTester { Kernel = kernel, M = m, K = k, N = n, AZeroPoint = 77, Threads = 1 }.CheckInt32();
             float[] oneF = new QgemmTester { Kernel = kernel, M = m, K = k, N = n, AZeroPoint = 77, Threads = 1 }.CheckFloat(0.5f, [0.25f], null);
+            // GELU runs over each task's rows × panel group: how the work is cut must not change a bit.
+            float[] oneGelu = new QgemmTester { Kernel = kernel, M = m, K = k, N = n, AZeroPoint = 77, Threads = 1 }
+                .CheckFloat(0.5f, [0.004f], null, GemmActivation.GeluErf);
             foreach (int threads in new[] { 2, 3 })
             {
                 Assert.Equal(one, new QgemmTester { Kernel = kernel, M = m, K = k, N = n, AZeroPoint = 77, Threads = threads }.CheckInt32());
                 Assert.Equal(oneF, new QgemmTester { Kernel = kernel, M = m, K = k, N = n, AZeroPoint = 77, Threads = threads }.CheckFloat(0.5f, [0.25f], null));
+                Assert.Equal(oneGelu, new QgemmTester { Kernel = kernel, M = m, K = k, N = n, AZeroPoint = 77, Threads = threads }
+                    .CheckFloat(0.5f, [0.004f], null, GemmActivation.GeluErf));
             }
         }
     }

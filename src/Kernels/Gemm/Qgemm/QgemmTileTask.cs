@@ -72,8 +72,6 @@ internal unsafe struct QgemmTileTask : ITileTask
                     {
                         float* c = CFloat + (long)row0 * Ldc + col0;
                         kernel.ComputeFused(packedA, packedB, B.KPadded, c, (long)Ldc * sizeof(float), &fused, output);
-                        if (Activation != GemmActivation.None)
-                            ActivateInPlace(c, rows, cols);
                     }
                     continue;
                 }
@@ -84,6 +82,17 @@ internal unsafe struct QgemmTileTask : ITileTask
                 else
                     StoreFloat(tile, nr, rows, cols, row0, col0);
             }
+        }
+        if (CFloat != null && Activation != GemmActivation.None)
+        {
+            // The activation over the task's whole rows × panel group at the end (still in L2) rather than per 48-column
+            // tile row: a GELU call's setup then serves dozens of vectors instead of three. An element's bits do not
+            // depend on the span it is in, except the scalar tail of a span, and every span here starts at a multiple
+            // of 48, so the scalar elements stay the last N % 4 columns whatever the blocking or thread count.
+            int colStart = panel0 * nr, colEnd = Math.Min(B.N, panel1 * nr);
+            int rowEnd = Math.Min(M, block1 * mr);
+            for (int i = block0 * mr; i < rowEnd; i++)
+                SgemmActivationMath.Apply(CFloat + (long)i * Ldc + colStart, colEnd - colStart, Activation);
         }
     }
 
@@ -152,16 +161,7 @@ internal unsafe struct QgemmTileTask : ITileTask
                     f += bias[j];
                 c[j] = f;
             }
-            SgemmActivationMath.Apply(c, cols, Activation);
         }
-    }
-
-    // The activation of StoreFloat, applied after a fused kernel wrote the dequantized tile: the same call over the same
-    // columns of each row, so a fused and an unfused tile give identical bits.
-    private readonly void ActivateInPlace(float* c0, int rows, int cols)
-    {
-        for (int i = 0; i < rows; i++)
-            SgemmActivationMath.Apply(c0 + (long)i * Ldc, cols, Activation);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
