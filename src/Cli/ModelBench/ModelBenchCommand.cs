@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using MlNetGraviton.Cli.RealModels;
-using MlNetGraviton.Models.Catalog;
 using System.Globalization;
+using MlNetGraviton.Cli.RealModels;
 using MlNetGraviton.Kernels;
 using MlNetGraviton.Models;
+using MlNetGraviton.Models.Catalog;
 using MlNetGraviton.Runtime;
 
 namespace MlNetGraviton.Cli.ModelBench;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using MlNetGraviton.Kernels.Gemm;
 using MlNetGraviton.Kernels.Threading;

@@ -21,10 +21,10 @@ internal static unsafe class SmallHeadAttention
     /// <summary>Largest head sizes it stages on the stack (Kᵀ [dk, 32] and a padded V [32, dv]: 16 KB each).</summary>
     public const int MaxHeadSize = 128;
 
-    /// <summary>Where the register form applies (Vector512 hardware, at most 32 keys, head sizes up to 128, mask per key).</summary>
+    /// <summary>Where the register form applies (AVX-512F, at most 32 keys, head sizes up to 128, mask per key).</summary>
     public static bool Applies(int keys, int qkHead, int vHead, bool perQueryMask) =>
-        Vector512.IsHardwareAccelerated && keys is > 0 and <= MaxKeys && qkHead is > 0 and <= MaxHeadSize
-        && vHead is > 0 and <= MaxHeadSize && !perQueryMask;
+        Avx512F.IsSupported && Vector512.IsHardwareAccelerated && keys is > 0 and <= MaxKeys
+        && qkHead is > 0 and <= MaxHeadSize && vHead is > 0 and <= MaxHeadSize && !perQueryMask;
 
     /// <summary>
     /// Four query rows. <paramref name="queries"/>[r] points at row r's dk values (rows past the last real one repeat it;
@@ -34,6 +34,7 @@ internal static unsafe class SmallHeadAttention
     /// <paramref name="values"/> [t, ≥ vWidth] with row stride; vWidth is dv rounded up to 16, and the values up to it must
     /// be readable. outputs[r] get vWidth floats each.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a kernel: fully optimized (no calls) from its first call
     public static void Run4(float** queries, int firstQuery, int dk, float* keysT, int keyWidth, float* maskRow, float scale,
         bool causal, int firstValid, float fill, float* values, long valueStride, int t, int vWidth, float** outputs, float* weights)
     {
@@ -160,23 +161,11 @@ internal static unsafe class SmallHeadAttention
     }
 
     /// <summary>
-    /// Kᵀ [dk, keyWidth] of t key rows (row stride <paramref name="stride"/> floats), zero past t. With AVX-512, in 16×16
-    /// blocks transposed in registers (<see cref="Transpose16"/>): a scalar copy cost more than the head's arithmetic.
+    /// Kᵀ [dk, keyWidth] of t key rows (row stride <paramref name="stride"/> floats), zero past t, in 16×16 blocks
+    /// transposed in registers (<see cref="Transpose16"/>; AVX-512F): a scalar copy cost more than the head's arithmetic.
     /// </summary>
     public static void TransposeKeys(float* keys, long stride, int t, int dk, float* keysT, int keyWidth)
     {
-        if (!Avx512F.IsSupported)
-        {
-            for (int d = 0; d < dk; d++)
-            {
-                float* row = keysT + d * keyWidth;
-                for (int j = 0; j < t; j++)
-                    row[j] = keys[j * stride + d];
-                for (int j = t; j < keyWidth; j++)
-                    row[j] = 0f;
-            }
-            return;
-        }
         for (int j0 = 0; j0 < keyWidth; j0 += 16)
             for (int d0 = 0; d0 < dk; d0 += 16)
                 Transpose16(keys + j0 * stride + d0, stride, Math.Max(0, Math.Min(16, t - j0)), Math.Min(16, dk - d0),
@@ -189,6 +178,7 @@ internal static unsafe class SmallHeadAttention
     /// 16 wide. Four rounds of two-source permutes, round k swapping bit k of the row index with bit k of the column
     /// index; a leaf, so the 16 rows stay in registers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Transpose16(float* source, long stride, int rows, int columns, float* target, long targetStride)
     {
         Vector512<float> zero = Vector512<float>.Zero;
