@@ -50,7 +50,8 @@ internal sealed class DynamicQuantizeMatMulKernel(QuantizedWeight? constantB, Cp
         byte[] quantized = ArrayPool<byte>.Shared.Rent(Math.Max(1, count));
         try
         {
-            DynamicQuantize.ToUInt8(a.AsSpan<float>(), quantized, out float aScale, out byte aZeroPoint, context.Threads);
+            // On the calling thread (see DynamicQuantizeLinearKernel.QuantizeThreads).
+            DynamicQuantize.ToUInt8(a.AsSpan<float>(), quantized, out float aScale, out byte aZeroPoint, DynamicQuantizeLinearKernel.QuantizeThreads);
             var dequantize = new QuantizedMatMul.Dequantization(aScale, bScales, bias, activation);
             QuantizedMatMul.Run(context, QuantizedActivation.Unsigned(quantized, a.Shape), aZeroPoint, null,
                 constantB, b, context.OptionalInput(3), dequantize, cpu);
