@@ -62,8 +62,7 @@ internal sealed class Int8GemmBench : IGemmBenchPrecision
 
         public void Run()
         {
-            // On the calling thread, as the runtime's DynamicQuantizeMatMul does (in a model the split over the pool costs more than it saves).
-            DynamicQuantize.ToUInt8(_a, _qa, out float aScale, out byte aZeroPoint, 1);
+            DynamicQuantize.ToUInt8(_a, _qa, out float aScale, out byte aZeroPoint);
             var epilogue = new QgemmEpilogue { AScale = aScale, BScales = _scales };
             Qgemm.Run(_shape.M, _qa, _shape.K, aZeroPoint, _packed, _c, _shape.N, epilogue, _threads);
         }

@@ -110,27 +110,6 @@ public sealed class DynamicQuantizeTests
         }
     }
 
-    [Theory]
-    [InlineData(65536, 2)]
-    [InlineData(98304, 2)]
-    [InlineData(262144, 2)]
-    [InlineData(131072 + 37, 2)]
-    [InlineData(200001, 3)]
-    public void SlicesOnThreadsGiveTheSameBitsAsOneThread(int n, int threads)
-    {
-        var rng = new Random(n);
-        float[] x = Enumerable.Range(0, n).Select(i => (float)(rng.NextDouble() * 9 - 4)).ToArray();
-        x[n - 1] = 11f; // the maximum in the last slice, the minimum in the first
-        x[3] = -6f;
-        var serial = new byte[n];
-        var parallel = new byte[n];
-        DynamicQuantize.ToUInt8(x, serial, out float scale1, out byte zp1);
-        DynamicQuantize.ToUInt8(x, parallel, out float scale2, out byte zp2, threads);
-        Assert.Equal(scale1, scale2);
-        Assert.Equal(zp1, zp2);
-        Assert.True(serial.AsSpan().SequenceEqual(parallel), "parallel quantization differs from serial");
-    }
-
     [Fact]
     public void ShortOutputIsRejected()
     {

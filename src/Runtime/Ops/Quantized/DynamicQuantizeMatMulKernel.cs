@@ -50,8 +50,7 @@ internal sealed class DynamicQuantizeMatMulKernel(QuantizedWeight? constantB, Cp
         byte[] quantized = ArrayPool<byte>.Shared.Rent(Math.Max(1, count));
         try
         {
-            // On the calling thread (see DynamicQuantizeLinearKernel.QuantizeThreads).
-            DynamicQuantize.ToUInt8(a.AsSpan<float>(), quantized, out float aScale, out byte aZeroPoint, DynamicQuantizeLinearKernel.QuantizeThreads);
+            DynamicQuantize.ToUInt8(a.AsSpan<float>(), quantized, out float aScale, out byte aZeroPoint);
             var dequantize = new QuantizedMatMul.Dequantization(aScale, bScales, bias, activation);
             QuantizedMatMul.Run(context, QuantizedActivation.Unsigned(quantized, a.Shape), aZeroPoint, null,
                 constantB, b, context.OptionalInput(3), dequantize, cpu);
