@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MlNetGraviton.Kernels.Gemm;
 
 namespace MlNetGraviton.Kernels.Quantization;
 
@@ -42,77 +43,59 @@ public static class DynamicQuantize
 
     /// <summary>Smallest and largest element (for an empty span: 0, 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (float Min, float Max) MinMax(ReadOnlySpan<float> x)
+    public static unsafe (float Min, float Max) MinMax(ReadOnlySpan<float> x)
     {
         if (x.IsEmpty)
             return (0f, 0f);
-        ref float start = ref Unsafe.AsRef(in x[0]);
         int n = x.Length, i = 0;
         float min = x[0], max = x[0];
-        if (Vector512.IsHardwareAccelerated && n >= 64)
+        fixed (float* p = x)
         {
-            Vector512<float> min0 = Vector512.LoadUnsafe(ref start), min1 = min0, max0 = min0, max1 = min0;
-            for (; i + 32 <= n; i += 32)
+            // The widest accelerated width that has at least four vectors of input, then the scalar tail.
+            _ = MinMaxVectors<Lanes512, Vector512<float>>(p, n, ref i, ref min, ref max)
+                || MinMaxVectors<Lanes256, Vector256<float>>(p, n, ref i, ref min, ref max)
+                || MinMaxVectors<Lanes128, Vector128<float>>(p, n, ref i, ref min, ref max);
+            for (; i < n; i++)
             {
-                Vector512<float> v0 = Vector512.LoadUnsafe(ref start, (nuint)i);
-                Vector512<float> v1 = Vector512.LoadUnsafe(ref start, (nuint)(i + 16));
-                min0 = Vector512.MinNative(min0, v0);
-                min1 = Vector512.MinNative(min1, v1);
-                max0 = Vector512.MaxNative(max0, v0);
-                max1 = Vector512.MaxNative(max1, v1);
+                min = Math.Min(min, p[i]);
+                max = Math.Max(max, p[i]);
             }
-            Vector512<float> mn = Vector512.MinNative(min0, min1), mx = Vector512.MaxNative(max0, max1);
-            for (int l = 0; l < 16; l++)
-            {
-                min = Math.Min(min, mn.GetElement(l));
-                max = Math.Max(max, mx.GetElement(l));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= 32)
-        {
-            Vector256<float> min0 = Vector256.LoadUnsafe(ref start), min1 = min0, max0 = min0, max1 = min0;
-            for (; i + 16 <= n; i += 16)
-            {
-                Vector256<float> v0 = Vector256.LoadUnsafe(ref start, (nuint)i);
-                Vector256<float> v1 = Vector256.LoadUnsafe(ref start, (nuint)(i + 8));
-                min0 = Vector256.MinNative(min0, v0);
-                min1 = Vector256.MinNative(min1, v1);
-                max0 = Vector256.MaxNative(max0, v0);
-                max1 = Vector256.MaxNative(max1, v1);
-            }
-            Vector256<float> mn = Vector256.MinNative(min0, min1), mx = Vector256.MaxNative(max0, max1);
-            for (int l = 0; l < 8; l++)
-            {
-                min = Math.Min(min, mn.GetElement(l));
-                max = Math.Max(max, mx.GetElement(l));
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated && n >= 16)
-        {
-            Vector128<float> min0 = Vector128.LoadUnsafe(ref start), min1 = min0, max0 = min0, max1 = min0;
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector128<float> v0 = Vector128.LoadUnsafe(ref start, (nuint)i);
-                Vector128<float> v1 = Vector128.LoadUnsafe(ref start, (nuint)(i + 4));
-                min0 = Vector128.MinNative(min0, v0);
-                min1 = Vector128.MinNative(min1, v1);
-                max0 = Vector128.MaxNative(max0, v0);
-                max1 = Vector128.MaxNative(max1, v1);
-            }
-            Vector128<float> mn = Vector128.MinNative(min0, min1), mx = Vector128.MaxNative(max0, max1);
-            for (int l = 0; l < 4; l++)
-            {
-                min = Math.Min(min, mn.GetElement(l));
-                max = Math.Max(max, mx.GetElement(l));
-            }
-        }
-        for (; i < n; i++)
-        {
-            float v = Unsafe.Add(ref start, i);
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
         }
         return (min, max);
+    }
+
+    /// <summary>Two vectors a step (two min and two max chains), from element 0 to the last whole step; false when
+    /// this width is not accelerated or <paramref name="n"/> is under four vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe bool MinMaxVectors<TL, TV>(float* p, int n, ref int i, ref float min, ref float max)
+        where TL : IFloatLanes<TV> where TV : struct
+    {
+        int lanes = TL.Count;
+        if (!TL.IsAccelerated || n < 4 * lanes)
+            return false;
+        // Locals, not the ref parameters, in the loops: the JIT would store and reload them every step.
+        TV min0 = TL.Load(p), min1 = min0, max0 = min0, max1 = min0;
+        int j = i;
+        for (; j + 2 * lanes <= n; j += 2 * lanes)
+        {
+            TV v0 = TL.Load(p + j), v1 = TL.Load(p + j + lanes);
+            min0 = TL.MinNative(min0, v0);
+            min1 = TL.MinNative(min1, v1);
+            max0 = TL.MaxNative(max0, v0);
+            max1 = TL.MaxNative(max1, v1);
+        }
+        i = j;
+        float* mn = stackalloc float[lanes], mx = stackalloc float[lanes];
+        TL.Store(TL.MinNative(min0, min1), mn);
+        TL.Store(TL.MaxNative(max0, max1), mx);
+        float lo = min, hi = max;
+        for (int l = 0; l < lanes; l++)
+        {
+            lo = Math.Min(lo, mn[l]);
+            hi = Math.Max(hi, mx[l]);
+        }
+        (min, max) = (lo, hi);
+        return true;
     }
 
     /// <summary>
