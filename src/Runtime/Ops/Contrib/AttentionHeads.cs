@@ -12,7 +12,9 @@ namespace MlNetGraviton.Runtime.Ops.Contrib;
 /// column offset. Kᵀ of the head is staged densely, then for each query row: scores = q·Kᵀ·scale + mask (+ causal), softmax without
 /// its final division, context = e·V, and the row scaled by 1/Σe while it is written into the head's slice of the output.
 /// A causal head computes only the keys up to each query (half the work of a full mask).
-/// With <see cref="UseAvx512Gemm"/> both products run on the emitted AVX-512 SGEMM kernel instead: Kᵀ and V of the head are
+/// With <see cref="UseAvx512Gemm"/> (AVX-512F) a head over at most 32 keys runs in registers (<see cref="SmallHeadAttention"/>),
+/// one whose value head size is a multiple of 16 runs on six-row register tiles (<see cref="TiledHeadAttention"/>: 1.36×
+/// the GEMM form at 128 keys and head size 64), and any other runs both products on the AVX-512 SGEMM kernel: Kᵀ and V of the head are
 /// packed into its 48-column panels, then per chunk of 64 query rows S = scale·Q·Kᵀ, the masked softmax without its
 /// division, context = e·V written straight into the output, and each context row scaled by 1/Σe; a causal chunk stops
 /// at the keys its last query sees.
@@ -46,6 +48,11 @@ internal unsafe struct AttentionHeads : ITileTask
         if (UseAvx512Gemm && SmallHeadAttention.Applies(KvSequence, QkHeadSize, VHeadSize, Mask.PerQuery))
         {
             RunSmall(taskIndex);
+            return;
+        }
+        if (UseAvx512Gemm && Sequence > 0 && TiledHeadAttention.Applies(KvSequence, QkHeadSize, VHeadSize))
+        {
+            RunTiled(taskIndex);
             return;
         }
         if (UseAvx512Gemm && Sequence > 0 && KvSequence > 0)
@@ -166,6 +173,80 @@ internal unsafe struct AttentionHeads : ITileTask
                     for (int r = 0; r < rows; r++)
                         new ReadOnlySpan<float>(rowsOut + r * vWidth, dv).CopyTo(new Span<float>(output + (long)(i + r) * OutputWidth, dv));
             }
+        }
+    }
+
+    /// <summary>
+    /// More than 32 keys and dv a multiple of 16: <see cref="TiledHeadAttention"/>, six query rows at a time. Kᵀ of the head
+    /// is staged densely [dk, t rounded up to 16] once; per tile the scores go to six rows in L1, each gets the masked
+    /// softmax without its division (as the GEMM form), and the context rows are scaled by 1/Σe as they are stored.
+    /// </summary>
+    private readonly void RunTiled(int taskIndex)
+    {
+        const int rowsPerTile = TiledHeadAttention.Rows;
+        int b = taskIndex / Heads, h = taskIndex % Heads;
+        int s = Sequence, t = KvSequence, dk = QkHeadSize, dv = VHeadSize;
+        int keyWidth = (t + 15) & ~15;
+        float[] keysT = ArrayPool<float>.Shared.Rent(dk * keyWidth);
+        float[] scores = ArrayPool<float>.Shared.Rent(rowsPerTile * keyWidth);
+        float[] keyMask = ArrayPool<float>.Shared.Rent(t);
+        float[] scratch = ArrayPool<float>.Shared.Rent(dv);
+        try
+        {
+            Span<float> mask = keyMask.AsSpan(0, t);
+            int firstValid = KeyMask(b, mask, out bool hasKeyMask);
+            fixed (float* pq = Q, pk = K, pv = V, po = Output, pkt = keysT, ps = scores, pscratch = scratch)
+            {
+                SmallHeadAttention.TransposeKeys(pk + (long)b * t * KStride + KOffset + h * dk, KStride, t, dk, pkt, keyWidth);
+                float* values = pv + (long)b * t * VStride + VOffset + h * dv;
+                float* queries = pq + (long)b * s * QStride + QOffset + h * dk;
+                float* output = po + (long)b * s * OutputWidth + h * dv;
+                float** rowQueries = stackalloc float*[rowsPerTile];
+                float** rowOutputs = stackalloc float*[rowsPerTile];
+                float* inverseSums = stackalloc float[rowsPerTile];
+                for (int i0 = 0; i0 < s; i0 += rowsPerTile)
+                {
+                    int rows = Math.Min(rowsPerTile, s - i0);
+                    // A causal tile needs the keys up to its last query, unless one of its rows is decomposed (all keys).
+                    int n = Causal && i0 >= firstValid ? Math.Min(t, i0 + rows) : t;
+                    for (int r = 0; r < rowsPerTile; r++)
+                    {
+                        // Rows past the last real one repeat it; their context goes to scratch.
+                        rowQueries[r] = queries + (long)(i0 + Math.Min(r, rows - 1)) * QStride;
+                        rowOutputs[r] = r < rows ? output + (long)(i0 + r) * OutputWidth : pscratch;
+                        inverseSums[r] = 0f;
+                    }
+                    TiledHeadAttention.Scores(rowQueries, dk, pkt, keyWidth, (n + 15) & ~15, Scale, ps, keyWidth);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int i = i0 + r;
+                        Span<float> row = new(ps + (long)r * keyWidth, n);
+                        int length = n;
+                        if (Causal)
+                        {
+                            // As the row form: later keys excluded (weight 0), or set to the fill where the row is decomposed.
+                            int visible = Math.Min(i + 1, n);
+                            if (i < firstValid)
+                                row[visible..].Fill(DecomposedCausalFill);
+                            else
+                                length = visible;
+                        }
+                        Span<float> scored = row[..length];
+                        if (Mask.PerQuery)
+                            Mask.AddQueryRow(b, i, scored);
+                        inverseSums[r] = 1f / SoftmaxRow.ExpInPlace(scored, hasKeyMask ? mask[..length] : default);
+                        row[length..].Clear();
+                    }
+                    TiledHeadAttention.Context(ps, keyWidth, n, values, VStride, dv, rowOutputs, inverseSums);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(keysT);
+            ArrayPool<float>.Shared.Return(scores);
+            ArrayPool<float>.Shared.Return(keyMask);
+            ArrayPool<float>.Shared.Return(scratch);
         }
     }
 

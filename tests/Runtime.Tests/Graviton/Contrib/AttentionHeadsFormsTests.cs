@@ -4,7 +4,8 @@ using MlNetGraviton.Runtime.Ops.Contrib;
 namespace MlNetGraviton.Runtime.Tests.Graviton.Contrib;
 
 /// <summary>
-/// The three forms of one attention head (row form; with AVX-512 the register form up to 32 keys and the GEMM form beyond)
+/// The four forms of one attention head (row form; with AVX-512 the register form up to 32 keys, beyond it the tiled form
+/// where dv is a multiple of 16 and the GEMM form otherwise)
 /// against a scalar double-precision reference, on strided Q, K, V with column offsets, key masks, causal rows and the
 /// decomposed causal fill, head sizes that are and are not multiples of 16, and sequence lengths around 4, 16 and 32.
 /// </summary>
@@ -23,6 +24,15 @@ public sealed class AttentionHeadsFormsTests
         }
         data.Add(3, 20, 32, 32, "ranges", false); // cross attention: fewer queries than keys
         data.Add(40, 9, 64, 64, "ends", false);
+        // The tiled form (more than 32 keys, dv a multiple of 16): 64-key and 16-key column blocks, 64- and 16-wide value
+        // blocks, partial row tiles, causal tiles that stop at their last query, and the GEMM form where dv is not whole zmm.
+        foreach (int s in new[] { 47, 64, 65, 130 })
+            foreach ((int dk, int dv) in new[] { (64, 64), (32, 32), (5, 80), (8, 12) })
+                data.Add(s, s, dk, dv, s % 2 == 0 ? "ends" : "raw", false);
+        data.Add(70, 70, 64, 64, "raw", true);
+        data.Add(53, 53, 16, 48, "none", true);
+        data.Add(7, 90, 64, 64, "ranges", false);
+        data.Add(33, 33, 128, 128, "raw", true);
         return data;
     }
 
@@ -63,7 +73,8 @@ public sealed class AttentionHeadsFormsTests
             task.UseAvx512Gemm = avx512;
             for (int i = 0; i < batch * heads; i++)
                 task.Run(i);
-            string form = !avx512 ? "row form" : SmallHeadAttention.Applies(t, dk, dv, false) ? "register form" : "GEMM form";
+            string form = !avx512 ? "row form" : SmallHeadAttention.Applies(t, dk, dv, false) ? "register form"
+                : TiledHeadAttention.Applies(t, dk, dv) ? "tiled form" : "GEMM form";
             for (int i = 0; i < output.Length; i++)
                 Assert.True(Math.Abs(output[i] - expected[i]) <= 2e-5f * (1 + Math.Abs(expected[i])),
                     $"{form}, s={s} t={t} dk={dk} dv={dv} {mask} causal={causal}: [{i}] {output[i]} vs {expected[i]}");
