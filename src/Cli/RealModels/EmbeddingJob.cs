@@ -41,6 +41,12 @@ public sealed class EmbeddingJob : IDisposable
     /// <summary>Rows held at once (the reorder window).</summary>
     public int WindowRows { get; }
 
+    /// <summary>What the session has been fed so far (runs, rows, tokens, padded positions).</summary>
+    public BatchTotals Totals => _transformer.Totals;
+
+    /// <summary>The model output the job pools.</summary>
+    public string ModelOutput => _transformer.ModelOutput;
+
     /// <summary>Engine, precision and threads of the session.</summary>
     public string SessionDescription => _transformer.SessionDescription;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGraviton.Pipeline.Mapping;
@@ -128,9 +129,11 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
         {
             var rows = slots.Length;
             var sequence = 0;
+            long tokens = 0;
             foreach (var s in slots)
             {
                 sequence = Math.Max(sequence, _masks[s].Length);
+                tokens += _masks[s].Length;
             }
 
             var feeds = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -140,7 +143,9 @@ internal sealed class ApplyTransformerMapping : BatchedRowMapping
             }
 
             var session = _mapping._owner.Session;
+            var started = Stopwatch.GetTimestamp();
             var outputs = session.Run(feeds, [Signature.Output.Name]);
+            _mapping._owner.Count(rows, tokens, sequence, Stopwatch.GetElapsedTime(started));
             try
             {
                 Store(outputs[Signature.Output.Name], slots, rows, sequence);

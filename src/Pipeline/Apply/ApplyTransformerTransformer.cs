@@ -53,10 +53,40 @@ public sealed class ApplyTransformerTransformer : BatchedMappingTransformer, IDi
     /// <summary>Length of the output vector (hidden size, labels or vocabulary).</summary>
     public int OutputSize => Signature.Width;
 
+    /// <summary>The model output this transformer reads (e.g. last_hidden_state, sentence_embedding or logits).</summary>
+    public string ModelOutput => Signature.Output.Name;
+
     /// <summary>Engine, precision and threads of the session, for logs.</summary>
     public string SessionDescription => Session.Description;
 
+    /// <summary>
+    /// What the session has been fed so far through <c>Transform</c>: runs, rows, real tokens, and the padded positions
+    /// Σ rows·S and Σ rows·S² of its batches (S = the batch's longest row), the counts <see cref="ModelWork.Flops"/> takes,
+    /// and the time spent inside the session's Run (the rest of a Transform is padding, pooling and the IDataView).
+    /// </summary>
+    public BatchTotals Totals
+    {
+        get
+        {
+            lock (_totalsLock)
+                return _totals;
+        }
+    }
+
     internal IInferenceSession Session { get; }
+
+    private readonly object _totalsLock = new();
+    private BatchTotals _totals;
+
+    internal void Count(int rows, long tokens, int sequence, TimeSpan sessionTime)
+    {
+        lock (_totalsLock)
+        {
+            _totals = new BatchTotals(_totals.Runs + 1, _totals.Rows + rows, _totals.Tokens + tokens,
+                _totals.Positions + (long)rows * sequence, _totals.PositionsTimesSequence + (long)rows * sequence * sequence,
+                _totals.SessionTime + sessionTime);
+        }
+    }
 
     internal ModelSignature Signature { get; }
 
@@ -64,3 +94,6 @@ public sealed class ApplyTransformerTransformer : BatchedMappingTransformer, IDi
 
     private protected override BatchedRowMapping Bind(DataViewSchema inputSchema) => new ApplyTransformerMapping(inputSchema, this);
 }
+
+/// <summary>Batches an <see cref="ApplyTransformerTransformer"/> has run: see <see cref="ApplyTransformerTransformer.Totals"/>.</summary>
+public readonly record struct BatchTotals(long Runs, long Rows, long Tokens, long Positions, long PositionsTimesSequence, TimeSpan SessionTime);
