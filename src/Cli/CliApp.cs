@@ -28,9 +28,11 @@ internal static class CliApp
           bench gemm --arm-model                   llvm-mca-19 Neoverse V1 model of each emitted Arm64 kernel's K loop (any host)
           bench tokenize [--tokenizer bert|roberta|gpt2]... [--input texts.jsonl] [--threads T]... [--seconds S]
                                             our Hugging Face-exact tokenizers vs Microsoft.ML.Tokenizers, tokens/s and ids that differ
-          tokenize --tokenizer bert-base-uncased|bert-base-cased|roberta-base|gpt2|FILE.json|vocab.txt [--vocab DIR] [--no-special-tokens]
-                   [--max-tokens N] [--jsonl] [--input FILE|-] [--output FILE]
-                                            one JSON line per input line: ids, tokens, offsets (Unicode code points)
+          tokenize --tokenizer bert-base-uncased|bert-base-cased|roberta-base|gpt2|FILE.json|vocab.txt|FOLDER [--vocab DIR]
+                   [--no-special-tokens] [--max-length N] [--truncation longest_first|only_first|only_second]
+                   [--input FILE.jsonl|FILE|-] [--jsonl] [--output FILE]
+                                            one JSON line per input line ("text", optional "text_pair" in .jsonl): ids, tokens,
+                                            type_ids, attention_mask, offsets (Unicode code points)
           quantize IN.onnx OUT.onnx [--per-channel]
                                             dynamic int8 quantization in ONNX Runtime's format (s8 weights, u8 activations per run)
           conformance [--op NAME] [--data DIR] [--verbose] [--threads N]
