@@ -48,6 +48,27 @@ public sealed class TransformerFusionTests(TransformerModelFiles models) : IClas
         Assert.Equal(4 * layers, Optimized.Count(result.Graph, "Transpose"));
     }
 
+    [Theory]
+    [MemberData(nameof(Graphs))]
+    public void Residual_adds_fuse_into_their_layer_norms_with_the_running_sum_where_it_is_read_again(TransformerArchitecture arch, bool strong)
+    {
+        // Post-LN encoders: both residual adds of a layer feed only their LayerNorm. GPT-2 (pre-LN): the sum each block adds
+        // to goes on to the next block, so SkipLayerNormalization hands it on as output 3 (input_skip_bias_sum), as ORT's
+        // fusion does; only the last block's sum is read by ln_f alone. Embeddings: BERT adds positions [1, S, H] broadcast
+        // over the batch, which the pass leaves alone (operands of one shape only); RoBERTa's positions are per row, so its
+        // embedding LayerNorm fuses too; GPT-2's embedding sum is the first residual.
+        var (config, path) = models.Get(arch, strong);
+        OptimizationResult result = Optimized.Of(path, NoAttention);
+        int layers = config.Layers;
+        bool gpt2 = arch == TransformerArchitecture.Gpt2;
+        int expected = 2 * layers + (arch == TransformerArchitecture.Roberta ? 1 : 0);
+        GraphNode[] skips = result.Graph.Nodes.Where(n => n.OpType == "SkipLayerNormalization").ToArray();
+        Assert.Equal(expected, result.CountOf(PassNames.SkipLayerNorm));
+        Assert.Equal(expected, skips.Length);
+        Assert.Equal(gpt2 ? 2 * layers - 1 : 0, skips.Count(n => n.HasOutput(3)));
+        Assert.All(skips.Where(n => n.HasOutput(3)), n => Assert.False(n.HasOutput(1) || n.HasOutput(2)));
+    }
+
     [Fact]
     public void Gpt2_lm_head_is_packed_from_wte_and_no_transposed_copy_is_kept()
     {
