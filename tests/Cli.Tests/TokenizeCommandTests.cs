@@ -143,6 +143,33 @@ public class TokenizeCommandTests
         Assert.Contains("has no tokenizer.json, vocab.txt, or vocab.json with merges.txt", emptyErr);
     }
 
+    [Fact]
+    public void Bad_lines_and_bad_folder_files_fail_naming_the_file()
+    {
+        using var dir = new TempDir();
+        // A lone surrogate escape parses as JSON but is not text; a number where the pair should be is not a string.
+        File.WriteAllText(dir["surrogate.jsonl"], "{\"text\": \"ok\"}\n{\"text\": \"hi \\ud800 there\"}\n");
+        File.WriteAllText(dir["pair.jsonl"], "{\"text\": \"ok\", \"text_pair\": 3}\n");
+        File.WriteAllText(dir["nojson.jsonl"], "{\"text\": \"ok\"\n");
+        string folder = Directory.CreateDirectory(dir["folder"]).FullName;
+        File.Copy(Vocab, Path.Combine(folder, "vocab.txt"));
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), "{bad");
+        File.WriteAllText(dir["in.txt"], "hello\n");
+
+        foreach (var (file, message) in new[] { ("surrogate.jsonl", "surrogate.jsonl:2: \"text\" is not valid text"),
+                     ("pair.jsonl", "pair.jsonl:1: \"text_pair\" must be a string"), ("nojson.jsonl", "nojson.jsonl:1: not a JSON object") })
+        {
+            var (code, _, stderr) = CliRunner.Run("tokenize", "--tokenizer", Vocab, "--input", dir[file]);
+            Assert.Equal(1, code);
+            Assert.Contains(message, stderr);
+        }
+
+        var (folderCode, _, folderErr) = CliRunner.Run("tokenize", "--tokenizer", folder, "--input", dir["in.txt"]);
+        Assert.Equal(1, folderCode);
+        Assert.Contains("tokenizer_config.json: not valid JSON", folderErr);
+        Assert.DoesNotContain("Unhandled exception", folderErr);
+    }
+
     private static int[] Ints(JsonElement root, string name) => root.GetProperty(name).EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     [Theory]

@@ -57,9 +57,11 @@ internal static class TokenizeCommand
         using TextWriter? file = outputFile is null ? null : new StreamWriter(outputFile, append: false, new UTF8Encoding(false));
         TextWriter writer = file ?? output;
         int lineNumber = 0, written = 0;
-        while (reader.ReadLine() is { } line)
+        while (reader.ReadLine() is { } read)
         {
             lineNumber++;
+            // Console.In keeps a UTF-8 byte order mark that a StreamReader over a file strips.
+            string line = lineNumber == 1 && read.StartsWith('\uFEFF') ? read[1..] : read;
             string text = line;
             string? pair = null;
             JsonElement? source = null;
@@ -171,7 +173,7 @@ internal static class TokenizeCommand
             bool lowerCase = !cased;
             if (!cased && File.Exists(In("tokenizer_config.json")))
             {
-                using JsonDocument config = JsonDocument.Parse(File.ReadAllText(In("tokenizer_config.json")));
+                using JsonDocument config = ParseJsonFile(In("tokenizer_config.json"));
                 if (config.RootElement.ValueKind == JsonValueKind.Object && config.RootElement.TryGetProperty("do_lower_case", out JsonElement lower)
                     && lower.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 {
@@ -185,7 +187,7 @@ internal static class TokenizeCommand
         if (File.Exists(In("vocab.json")) && File.Exists(In("merges.txt")))
         {
             bool roberta;
-            using (JsonDocument vocab = JsonDocument.Parse(File.ReadAllText(In("vocab.json"))))
+            using (JsonDocument vocab = ParseJsonFile(In("vocab.json")))
             {
                 roberta = vocab.RootElement.ValueKind == JsonValueKind.Object && vocab.RootElement.TryGetProperty("<s>", out _);
             }
@@ -290,24 +292,51 @@ internal static class TokenizeCommand
             throw new InvalidDataException($"{input}:{lineNumber}: expected a JSON object with a \"text\" string (and an optional \"text_pair\")");
         }
 
-        text = t.GetString()!;
         pair = null;
-        foreach (string key in new[] { "text_pair", "pair" })
+        string field = "text";
+        try
         {
-            if (root.TryGetProperty(key, out JsonElement p) && p.ValueKind != JsonValueKind.Null)
+            text = t.GetString()!;
+            foreach (string key in new[] { "text_pair", "pair" })
             {
-                if (p.ValueKind != JsonValueKind.String)
+                if (root.TryGetProperty(key, out JsonElement p) && p.ValueKind != JsonValueKind.Null)
                 {
-                    document.Dispose();
-                    throw new InvalidDataException($"{input}:{lineNumber}: \"{key}\" must be a string");
-                }
+                    field = key;
+                    if (p.ValueKind != JsonValueKind.String)
+                    {
+                        throw new InvalidDataException($"{input}:{lineNumber}: \"{key}\" must be a string");
+                    }
 
-                pair = p.GetString();
-                break;
+                    pair = p.GetString();
+                    break;
+                }
             }
+        }
+        catch (InvalidOperationException e)
+        {
+            // JSON escapes that are not text (a lone surrogate such as \ud800) parse but do not read as a .NET string.
+            document.Dispose();
+            throw new InvalidDataException($"{input}:{lineNumber}: \"{field}\" is not valid text: {e.Message}", e);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
         }
 
         return document;
+    }
+
+    private static JsonDocument ParseJsonFile(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON: {e.Message}", e);
+        }
     }
 
     private static string RequireFile(string path, string what) =>
