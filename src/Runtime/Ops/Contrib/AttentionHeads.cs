@@ -218,25 +218,7 @@ internal unsafe struct AttentionHeads : ITileTask
                     }
                     TiledHeadAttention.Scores(rowQueries, dk, pkt, keyWidth, (n + 15) & ~15, Scale, ps, keyWidth);
                     for (int r = 0; r < rows; r++)
-                    {
-                        int i = i0 + r;
-                        Span<float> row = new(ps + (long)r * keyWidth, n);
-                        int length = n;
-                        if (Causal)
-                        {
-                            // As the row form: later keys excluded (weight 0), or set to the fill where the row is decomposed.
-                            int visible = Math.Min(i + 1, n);
-                            if (i < firstValid)
-                                row[visible..].Fill(DecomposedCausalFill);
-                            else
-                                length = visible;
-                        }
-                        Span<float> scored = row[..length];
-                        if (Mask.PerQuery)
-                            Mask.AddQueryRow(b, i, scored);
-                        inverseSums[r] = 1f / SoftmaxRow.ExpInPlace(scored, hasKeyMask ? mask[..length] : default);
-                        row[length..].Clear();
-                    }
+                        inverseSums[r] = 1f / ScoreRowWeights(new Span<float>(ps + (long)r * keyWidth, n), b, i0 + r, firstValid, mask, hasKeyMask);
                     TiledHeadAttention.Context(ps, keyWidth, n, values, VStride, dv, rowOutputs, inverseSums);
                 }
             }
@@ -278,25 +260,7 @@ internal unsafe struct AttentionHeads : ITileTask
                     int n = Causal && i0 >= firstValid ? Math.Min(t, i0 + rows) : t;
                     Sgemm_8x48_Avx512.RunPacked(rows, queries + (long)i0 * QStride, QStride, pkp, dk, dk, n, ps, t, Scale, null);
                     for (int r = 0; r < rows; r++)
-                    {
-                        int i = i0 + r;
-                        Span<float> row = new(ps + (long)r * t, n);
-                        int length = n;
-                        if (Causal)
-                        {
-                            // As the row form: later keys excluded (weight 0), or set to the fill where the row is decomposed.
-                            int visible = Math.Min(i + 1, n);
-                            if (i < firstValid)
-                                row[visible..].Fill(DecomposedCausalFill);
-                            else
-                                length = visible;
-                        }
-                        Span<float> scored = row[..length];
-                        if (Mask.PerQuery)
-                            Mask.AddQueryRow(b, i, scored);
-                        inverseSums[r] = 1f / SoftmaxRow.ExpInPlace(scored, hasKeyMask ? mask[..length] : default);
-                        row[length..].Clear();
-                    }
+                        inverseSums[r] = 1f / ScoreRowWeights(new Span<float>(ps + (long)r * t, n), b, i0 + r, firstValid, mask, hasKeyMask);
                     Sgemm_8x48_Avx512.RunPacked(rows, ps, t, pvp, t, n, dv, output + (long)i0 * OutputWidth, OutputWidth, 1f, null);
                     // The softmax's division, on the dv-wide context rows rather than the t-wide weights.
                     for (int r = 0; r < rows; r++)
@@ -327,6 +291,31 @@ internal unsafe struct AttentionHeads : ITileTask
             while (firstValid < mask.Length && mask[firstValid] != 0f)
                 firstValid++;
         return firstValid;
+    }
+
+    /// <summary>
+    /// Query <paramref name="i"/>'s score row of the tiled and GEMM forms (its first n keys) to softmax weights without
+    /// the division: causal keys past the query excluded (weight 0) or, where the row is decomposed, set to the fill as
+    /// the row form does; then the per-query or key mask and exp(x − max). Keys past the row's length are zeroed so the
+    /// context product can run over all n. Returns Σ exp.
+    /// </summary>
+    private readonly float ScoreRowWeights(Span<float> row, int b, int i, int firstValid, ReadOnlySpan<float> mask, bool hasKeyMask)
+    {
+        int length = row.Length;
+        if (Causal)
+        {
+            int visible = Math.Min(i + 1, row.Length);
+            if (i < firstValid)
+                row[visible..].Fill(DecomposedCausalFill);
+            else
+                length = visible;
+        }
+        Span<float> scored = row[..length];
+        if (Mask.PerQuery)
+            Mask.AddQueryRow(b, i, scored);
+        float sum = SoftmaxRow.ExpInPlace(scored, hasKeyMask ? mask[..length] : default);
+        row[length..].Clear();
+        return sum;
     }
 
     /// <summary>Adds the mask, then exp(x − max) in place; returns Σ exp (the softmax's division is left to the caller).</summary>
