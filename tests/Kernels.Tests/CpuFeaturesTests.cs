@@ -78,7 +78,18 @@ public sealed class CpuFeaturesTests
         Assert.Contains("sse9", e.Message);
         Assert.Contains("avx2", e.Message);
     }
+}
 
+/// <summary>
+/// Sets the process-wide ISA limit, so it runs alone: run beside the other tests, a kernel test reading
+/// CpuFeatures.Current in that window saw no features and failed (seen on a fresh clone's test command).
+/// </summary>
+[CollectionDefinition(nameof(CpuLimitTests), DisableParallelization = true)]
+public sealed class CpuLimitCollection;
+
+[Collection(nameof(CpuLimitTests))]
+public sealed class CpuLimitTests
+{
     [Fact]
     public void SetLimitLowersCurrentAndClears()
     {
