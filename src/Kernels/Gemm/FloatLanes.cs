@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MlNetGraviton.Kernels.Gemm;
 
@@ -32,8 +33,10 @@ internal interface IFloatLanes<TVec> where TVec : struct
     static abstract TVec Round(TVec a);
     /// <summary>x ≥ 0 ? ifTrue : ifFalse, per lane.</summary>
     static abstract TVec SelectNonNegative(TVec x, TVec ifTrue, TVec ifFalse);
-    /// <summary>2ⁿ for integral n in [−126, 127] (built in the exponent bits).</summary>
-    static abstract TVec Pow2(TVec n);
+    /// <summary>x·2ⁿ for integral n in [−126, 127]: exact (one IEEE rounding when the product is subnormal), so every
+    /// way of computing it gives the same bits: AVX-512's VSCALEFPS where present, else a multiply by 2ⁿ built in the
+    /// exponent bits.</summary>
+    static abstract TVec MultiplyByPow2(TVec x, TVec n);
     static abstract unsafe TVec Load(float* p);
     static abstract unsafe void Store(TVec v, float* p);
 }
@@ -58,7 +61,9 @@ internal readonly struct Lanes128 : IFloatLanes<Vector128<float>>
     public static Vector128<float> SelectNonNegative(Vector128<float> x, Vector128<float> ifTrue, Vector128<float> ifFalse) =>
         Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(x, Vector128<float>.Zero), ifTrue, ifFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Pow2(Vector128<float> n) => Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+    public static Vector128<float> MultiplyByPow2(Vector128<float> x, Vector128<float> n) => Avx512F.VL.IsSupported
+            ? Avx512F.VL.Scale(x, n)
+            : x * Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n) + Vector128.Create(127), 23).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector128<float> Load(float* p) => Vector128.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector128<float> v, float* p) => v.Store(p);
 }
@@ -83,7 +88,9 @@ internal readonly struct Lanes256 : IFloatLanes<Vector256<float>>
     public static Vector256<float> SelectNonNegative(Vector256<float> x, Vector256<float> ifTrue, Vector256<float> ifFalse) =>
         Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), ifTrue, ifFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Pow2(Vector256<float> n) => Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+    public static Vector256<float> MultiplyByPow2(Vector256<float> x, Vector256<float> n) => Avx512F.VL.IsSupported
+            ? Avx512F.VL.Scale(x, n)
+            : x * Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector256<float> Load(float* p) => Vector256.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector256<float> v, float* p) => v.Store(p);
 }
@@ -108,7 +115,9 @@ internal readonly struct Lanes512 : IFloatLanes<Vector512<float>>
     public static Vector512<float> SelectNonNegative(Vector512<float> x, Vector512<float> ifTrue, Vector512<float> ifFalse) =>
         Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), ifTrue, ifFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Pow2(Vector512<float> n) => Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+    public static Vector512<float> MultiplyByPow2(Vector512<float> x, Vector512<float> n) => Avx512F.IsSupported
+            ? Avx512F.Scale(x, n)
+            : x * Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n) + Vector512.Create(127), 23).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector512<float> Load(float* p) => Vector512.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector512<float> v, float* p) => v.Store(p);
 }

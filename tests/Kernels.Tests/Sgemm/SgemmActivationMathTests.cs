@@ -80,6 +80,50 @@ public sealed class SgemmActivationMathTests
     [Theory]
     [InlineData(GemmActivation.GeluErf)]
     [InlineData(GemmActivation.GeluTanh)]
+    public unsafe void Nan_comes_through_every_form_and_positive_infinity_stays_infinite(GemmActivation activation)
+    {
+        // The clamps use the platform's min and max, whose NaN rule is the hardware's: a NaN pre-activation must still
+        // give NaN (never a clamp bound's GELU, never 0), in every width and in Apply's vector and scalar parts.
+        bool erf = activation == GemmActivation.GeluErf;
+        foreach (float x in new[] { float.NaN, -float.NaN, BitConverter.Int32BitsToSingle(0x7FA0_0001), float.PositiveInfinity })
+        {
+            float[] row = new float[37];
+            Array.Fill(row, 0.5f);
+            row[3] = row[20] = row[36] = x; // in the 16-lane, 4-lane and scalar parts of Apply
+            fixed (float* p = row)
+                SgemmActivationMath.Apply(p, row.Length, activation);
+            foreach ((string form, float got) in new[]
+                     {
+                         ("v128", (erf ? SgemmActivationMath.GeluErf(Vector128.Create(x)) : SgemmActivationMath.GeluTanh(Vector128.Create(x))).GetElement(1)),
+                         ("v256", (erf ? SgemmActivationMath.GeluErf(Vector256.Create(x)) : SgemmActivationMath.GeluTanh(Vector256.Create(x))).GetElement(5)),
+                         ("v512", (erf ? SgemmActivationMath.GeluErf(Vector512.Create(x)) : SgemmActivationMath.GeluTanh(Vector512.Create(x))).GetElement(9)),
+                         ("scalar", erf ? SgemmActivationMath.GeluErf(x) : SgemmActivationMath.GeluTanh(x)),
+                         ("apply 3", row[3]), ("apply 20", row[20]), ("apply 36", row[36]),
+                     })
+            {
+                if (float.IsNaN(x))
+                    Assert.True(float.IsNaN(got), $"{activation} {form}: GELU({x}) = {got}, want NaN");
+                else
+                    Assert.Equal(float.PositiveInfinity, got);
+            }
+            Assert.Equal(erf ? SgemmActivationMath.GeluErf(0.5f) : SgemmActivationMath.GeluTanh(0.5f), row[35], 6);
+        }
+        // The pieces too, so the result does not rest on GELU's last product with x alone.
+        foreach ((string form, float got) in new[]
+                 {
+                     ("exp v128", SgemmActivationMath.Exp<Lanes128, Vector128<float>>(Vector128.Create(float.NaN)).GetElement(0)),
+                     ("exp v256", SgemmActivationMath.Exp<Lanes256, Vector256<float>>(Vector256.Create(float.NaN)).GetElement(0)),
+                     ("exp v512", SgemmActivationMath.Exp<Lanes512, Vector512<float>>(Vector512.Create(float.NaN)).GetElement(0)),
+                     ("½erfc v128", SgemmActivationMath.HalfErfc<Lanes128, Vector128<float>>(Vector128.Create(float.NaN)).GetElement(0)),
+                     ("½erfc v256", SgemmActivationMath.HalfErfc<Lanes256, Vector256<float>>(Vector256.Create(float.NaN)).GetElement(0)),
+                     ("½erfc v512", SgemmActivationMath.HalfErfc<Lanes512, Vector512<float>>(Vector512.Create(float.NaN)).GetElement(0)),
+                 })
+            Assert.True(float.IsNaN(got), $"{form}(NaN) = {got}, want NaN");
+    }
+
+    [Theory]
+    [InlineData(GemmActivation.GeluErf)]
+    [InlineData(GemmActivation.GeluTanh)]
     public unsafe void Every_vector_width_gives_the_same_bits_and_apply_matches_them(GemmActivation activation)
     {
         // Fused and unfused GEMM tiles, and rows of different lengths, must not depend on which width ran a column:

@@ -39,7 +39,9 @@ internal static class SgemmActivationMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Exp<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct
     {
-        x = TL.Min(TL.Max(x, TL.Create(ExpMin)), TL.Create(ExpMax));
+        // The platform's max and min (the IEEE forms cost three instructions each on x86). Constant first: x86 returns
+        // the second operand when either is NaN, so a NaN argument stays NaN, as Arm's FMAX and FMIN keep it.
+        x = TL.MinNative(TL.Create(ExpMax), TL.MaxNative(TL.Create(ExpMin), x));
         TV n = TL.Round(TL.Multiply(x, TL.Create(Log2E)));
         TV r = TL.MultiplyAdd(n, TL.Create(-Ln2Hi), x);
         r = TL.MultiplyAdd(n, TL.Create(-Ln2Lo), r);
@@ -51,7 +53,7 @@ internal static class SgemmActivationMath
         p = TL.MultiplyAdd(p, r, TL.Create(0.5f));
         p = TL.MultiplyAdd(p, r, TL.Create(1f));
         p = TL.MultiplyAdd(p, r, TL.Create(1f));
-        return TL.Multiply(p, TL.Pow2(n));
+        return TL.MultiplyByPow2(p, n);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -65,7 +67,7 @@ internal static class SgemmActivationMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV HalfErfc<TL, TV>(TV z) where TL : IFloatLanes<TV> where TV : struct
     {
-        z = TL.Min(z, TL.Create(ZMax));
+        z = TL.MinNative(TL.Create(ZMax), z); // NaN stays NaN (see Exp)
         TV t = TL.Divide(TL.Create(1f), TL.MultiplyAdd(z, TL.Create(0.5f), TL.Create(1f)));
         TV p = TL.Create(E9);
         p = TL.MultiplyAdd(p, t, TL.Create(E8));
@@ -142,11 +144,24 @@ internal static class SgemmActivationMath
         int width = TL.Count, i = j;
         if (erf)
         {
+            // Two vectors a step: each GELU is one long dependent chain, and two interleave in the pipelines.
+            for (; i + 2 * width <= count; i += 2 * width)
+            {
+                TV x0 = TL.Load(row + i), x1 = TL.Load(row + i + width);
+                TL.Store(GeluErf<TL, TV>(x0), row + i);
+                TL.Store(GeluErf<TL, TV>(x1), row + i + width);
+            }
             for (; i + width <= count; i += width)
                 TL.Store(GeluErf<TL, TV>(TL.Load(row + i)), row + i);
         }
         else
         {
+            for (; i + 2 * width <= count; i += 2 * width)
+            {
+                TV x0 = TL.Load(row + i), x1 = TL.Load(row + i + width);
+                TL.Store(GeluTanh<TL, TV>(x0), row + i);
+                TL.Store(GeluTanh<TL, TV>(x1), row + i + width);
+            }
             for (; i + width <= count; i += width)
                 TL.Store(GeluTanh<TL, TV>(TL.Load(row + i)), row + i);
         }
