@@ -184,8 +184,11 @@ internal sealed class ExecutionPlan
             }
             uses.Remove(data);
             rented.Remove(data);
-            pool.Return(ElementTypeOf(data), data);
+            TensorElementType type = ElementTypeOf(data);
+            context.Released(type, data);
+            pool.Return(type, data);
         }
+        pool.NoteRun(context.PeakBytes);
 
         var result = new Dictionary<string, Tensor>(outputNames.Length, StringComparer.Ordinal);
         var handedOut = new HashSet<Array>(ReferenceEqualityComparer.Instance);

@@ -88,6 +88,9 @@ public sealed class GravitonSession : IInferenceSession
     /// <summary>The SGEMM kernel the constant weights were packed for (a bf16 fast-math kind for <see cref="Precision.BFloat16"/>).</summary>
     internal SgemmKernelKind WeightKernel { get; }
 
+    /// <summary>The buffers runs rent and return (tests check what it keeps).</summary>
+    internal TensorPool Pool => _pool;
+
     /// <summary>How many constant GEMM weights the plan packed (for <see cref="WeightKernel"/>).</summary>
     internal int ConstantWeights { get; }
 

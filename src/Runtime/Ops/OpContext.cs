@@ -25,6 +25,15 @@ internal sealed class OpContext
     /// <summary>Intra-op threads the kernel may use.</summary>
     public int Threads { get; }
 
+    /// <summary>Bytes of pool arrays this run holds now (rented by <see cref="Output"/>, less <see cref="Released"/> ones).</summary>
+    internal long LiveBytes { get; private set; }
+
+    /// <summary>The most <see cref="LiveBytes"/> has been during this run.</summary>
+    internal long PeakBytes { get; private set; }
+
+    /// <summary>The run gave a pool array of <paramref name="type"/> back.</summary>
+    internal void Released(TensorElementType type, Array data) => LiveBytes -= TensorPool.Bytes(type, data.Length);
+
     internal void Point(int[] inputs, int[] outputs)
     {
         _inputs = inputs;
@@ -53,6 +62,8 @@ internal sealed class OpContext
             throw new ArgumentException($"output {index} of shape {Tensor.FormatShape(shape)} is over 2 GiB", "shape");
         Array data = _pool.Rent(type, (int)count);
         _rented.Add(data);
+        LiveBytes += TensorPool.Bytes(type, (int)count);
+        PeakBytes = Math.Max(PeakBytes, LiveBytes);
         Tensor t = TensorViews.Wrap(type, data, shape);
         if (WantsOutput(index))
             _values[_outputs[index]] = t;

@@ -75,6 +75,51 @@ public sealed class SessionBehaviourTests(TransformerModelFiles models) : IClass
     }
 
     [Fact]
+    public void The_pool_keeps_at_most_its_budget_and_drops_the_sizes_used_longest_ago()
+    {
+        // Every sequence length is a new set of sizes: an embedding job over texts of all lengths held gigabytes.
+        var pool = new Execution.TensorPool(minimumBudget: 4096);
+        Assert.Equal(4096, pool.Budget);
+        var returned = new List<Array>();
+        Array hot = pool.Rent(TensorElementType.Float32, 64);
+        for (int length = 100; length < 140; length++)
+        {
+            Array a = pool.Rent(TensorElementType.Float32, length);
+            Assert.True(pool.Return(TensorElementType.Float32, a));
+            returned.Add(a);
+            Assert.True(pool.FreeBytes <= pool.Budget, $"after length {length}: {pool.FreeBytes} free bytes, budget {pool.Budget}");
+            // A size in use every step (a run's repeated shape) is never the one dropped.
+            Assert.True(pool.Return(TensorElementType.Float32, hot));
+            Assert.Same(hot, pool.Rent(TensorElementType.Float32, 64));
+        }
+        Assert.Same(returned[^1], pool.Rent(TensorElementType.Float32, 139)); // the newest sizes stay
+        Assert.NotSame(returned[0], pool.Rent(TensorElementType.Float32, 100)); // the oldest went
+        Assert.False(pool.Return(TensorElementType.Float32, returned[0]));   // and a stray return of it is refused
+
+        // The budget follows the largest run: its whole set of arrays fits twice.
+        pool.NoteRun(10_000);
+        Assert.Equal(20_000, pool.Budget);
+        for (int length = 200; length < 260; length++)
+            Assert.True(pool.Return(TensorElementType.Float32, pool.Rent(TensorElementType.Float32, length)));
+        Assert.InRange(pool.FreeBytes, 20_000 - 4 * 260, 20_000);
+    }
+
+    [Fact]
+    public void A_run_reports_the_bytes_it_held_at_its_peak_to_the_pool()
+    {
+        var (config, path) = models.Get(TransformerArchitecture.Bert, strong: true);
+        using var session = new GravitonSession(path);
+        var inputs = TransformerInputs.Create(config, 2, 9, seed: 3);
+        IReadOnlyDictionary<string, Tensor> outputs = session.Run(inputs);
+        long outputBytes = outputs.Values.Sum(t => t.SizeInBytes);
+        long hidden = 2L * 9 * config.Hidden * sizeof(float), intermediate = 2L * 9 * config.FfnSize * sizeof(float);
+        // At its peak a run holds at least its outputs plus a layer's hidden and intermediate activations.
+        Assert.True(session.Pool.LargestRun >= outputBytes + hidden + intermediate,
+            $"largest run {session.Pool.LargestRun} bytes; outputs {outputBytes}, hidden {hidden}, intermediate {intermediate}");
+        Assert.True(session.Pool.FreeBytes <= session.Pool.Budget);
+    }
+
+    [Fact]
     public void Selected_outputs_only()
     {
         var (config, path) = models.Get(TransformerArchitecture.Bert, strong: true);
