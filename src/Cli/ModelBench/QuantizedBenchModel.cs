@@ -17,12 +17,13 @@ internal static class QuantizedBenchModel
     public static string Describe(CpuFeatures cpu) =>
         ReduceRangeFor(cpu) ? "s8 weights per tensor, 7-bit (reduce_range: x86 without VNNI)" : "s8 weights per tensor, full range";
 
-    /// <summary>The quantized file for <paramref name="fp32Path"/>, written on first use (or when older than the fp32 file).</summary>
+    /// <summary>The quantized file for <paramref name="fp32Path"/>, written on first use (or when older than the fp32 file); its name
+    /// carries <see cref="DynamicQuantizer.Revision"/>, so a newer quantizer never reuses an older one's output.</summary>
     public static string GetOrCreate(string fp32Path, CpuFeatures cpu, TextWriter progress)
     {
         bool reduce = ReduceRangeFor(cpu);
         string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(fp32Path))!,
-            Path.GetFileNameWithoutExtension(fp32Path) + (reduce ? ".int8-rr.onnx" : ".int8.onnx"));
+            Path.GetFileNameWithoutExtension(fp32Path) + $".int8{(reduce ? "-rr" : "")}.q{DynamicQuantizer.Revision}.onnx");
         if (File.Exists(path) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(fp32Path))
             return path;
         var sw = Stopwatch.StartNew();

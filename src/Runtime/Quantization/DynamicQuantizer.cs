@@ -17,6 +17,12 @@ namespace MlNetGraviton.Runtime.Quantization;
 /// </summary>
 public static class DynamicQuantizer
 {
+    /// <summary>
+    /// Bumped whenever the quantizer writes a different graph for the same input (2: a constant Transpose of a weight, a tied
+    /// LM head, is folded and quantized), so files cached from an older revision are rebuilt rather than reused.
+    /// </summary>
+    public const int Revision = 2;
+
     /// <summary>The first default-domain opset with DynamicQuantizeLinear.</summary>
     public const int MinimumOpset = 11;
 
@@ -74,6 +80,18 @@ public static class DynamicQuantizer
         private readonly List<SkippedMatMul> _skipped = [];
         private long _floatBytes, _int8Bytes;
 
+        // Transpose (perm [1, 0]) of a 2-D float initializer, by output name: the B of a tied LM head (logits = h·wteᵀ).
+        // ONNX Runtime's quant_pre_process folds such a Transpose into an initializer before quantize_dynamic, and a
+        // constant-folded export has the initializer already; here the MatMul gets the transposed weight quantized and
+        // the Transpose goes when nothing else reads it.
+        private readonly Dictionary<string, NodeProto> _constantTransposes = graph.Node
+            .Where(n => n.OpType == "Transpose" && n.Domain is "" or "ai.onnx" && n.Input.Count == 1 && n.Output.Count == 1
+                        && !graph.Input.Any(i => i.Name == n.Input[0]) && !graph.Output.Any(o => o.Name == n.Output[0])
+                        && graph.Initializer.Any(t => t.Name == n.Input[0] && t.Dims.Count == 2)
+                        && n.Attribute.Where(a => a.Name == "perm").All(a => a.Ints.Count == 2 && a.Ints[0] == 1 && a.Ints[1] == 0))
+            .GroupBy(n => n.Output[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
         public DynamicQuantizationReport Run()
         {
             var nodes = new List<NodeProto>(graph.Node.Count);
@@ -95,6 +113,10 @@ public static class DynamicQuantizer
             }
             if (_quantized.Count > 0)
             {
+                // A folded Transpose that only quantized MatMuls read is dropped.
+                var read = new HashSet<string>(nodes.SelectMany(n => n.Input), StringComparer.Ordinal);
+                nodes.RemoveAll(n => _constantTransposes.TryGetValue(n.Output[0], out NodeProto? t) && ReferenceEquals(t, n)
+                                     && _weights.ContainsKey(n.Output[0]) && !read.Contains(n.Output[0]));
                 long opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
                 if (opset < MinimumOpset)
                     throw new InvalidOperationException(
@@ -112,8 +134,9 @@ public static class DynamicQuantizer
         {
             if (options.NodesToExclude.Contains(node.Name))
                 return "excluded by the options";
-            if (!_initializers.TryGetValue(node.Input[1], out TensorProto? w) || _graphInputs.Contains(node.Input[1]))
-                return "B is not a constant initializer";
+            if (_graphInputs.Contains(node.Input[1])
+                || !_initializers.TryGetValue(node.Input[1], out TensorProto? w) && !TryFoldTranspose(node.Input[1], out w) || w is null)
+                return "B is not a constant initializer (nor the Transpose of one)";
             if (w.DataType != (int)TensorProto.Types.DataType.Float)
                 return $"B '{w.Name}' is not float32";
             if (w.Dims.Count != 2)
@@ -123,6 +146,29 @@ public static class DynamicQuantizer
             if (w.DataLocation == TensorProto.Types.DataLocation.External)
                 return $"B '{w.Name}' is stored as external data, which the quantizer does not read";
             return null;
+        }
+
+        /// <summary>The transposed weight a constant Transpose yields, as an initializer named after its output (kept for <see cref="Rewrite"/>).</summary>
+        private bool TryFoldTranspose(string name, out TensorProto? weight)
+        {
+            weight = null;
+            if (!_constantTransposes.TryGetValue(name, out NodeProto? transpose))
+                return false;
+            TensorProto source = _initializers[transpose.Input[0]];
+            if (source.DataType != (int)TensorProto.Types.DataType.Float || source.DataLocation == TensorProto.Types.DataLocation.External)
+            {
+                weight = source; // WhyNot names what is wrong with it
+                return true;
+            }
+            float[] values = FloatInitializer.Read(source);
+            int rows = checked((int)source.Dims[0]), columns = checked((int)source.Dims[1]);
+            var transposed = new float[values.Length];
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < columns; c++)
+                    transposed[(long)c * rows + r] = values[(long)r * columns + c];
+            weight = FloatInitializer.Float(name, transposed, columns, rows);
+            _initializers[name] = weight;
+            return true;
         }
 
         private void Rewrite(NodeProto node, List<NodeProto> nodes)
@@ -202,12 +248,14 @@ public static class DynamicQuantizer
             return names;
         }
 
-        // A float weight whose only readers were quantized MatMuls is dropped; one still read elsewhere stays.
+        // A float weight whose only readers were quantized MatMuls (or a folded Transpose) is dropped; one still read
+        // elsewhere stays (a tied LM head's embedding, which Gather reads).
         private void RemoveUnusedFloatWeights()
         {
             var read = new HashSet<string>(graph.Node.SelectMany(n => n.Input), StringComparer.Ordinal);
             read.UnionWith(graph.Output.Select(o => o.Name));
-            foreach (string w in _weights.Keys)
+            IEnumerable<string> sources = _weights.Keys.Where(_constantTransposes.ContainsKey).Select(w => _constantTransposes[w].Input[0]);
+            foreach (string w in _weights.Keys.Concat(sources).Distinct(StringComparer.Ordinal).ToList())
             {
                 if (read.Contains(w))
                     continue;

@@ -95,11 +95,9 @@ public sealed class DynamicQuantizerTests(TransformerModelFiles models) : IClass
         foreach (TensorProto qw in q.Graph.Initializer.Where(i => i.Name.EndsWith("_quantized", StringComparison.Ordinal)))
         {
             string w = qw.Name[..^"_quantized".Length];
-            TensorProto fw = floats[w];
-            float[] values = fw.RawData.IsEmpty ? [.. fw.FloatData] : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(fw.RawData.Span).ToArray();
+            (float[] values, int n) = FloatWeight(original, floats, w);
             sbyte[] ints = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(qw.RawData.Span).ToArray();
             float[] scales = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(q.Graph.Initializer.Single(i => i.Name == w + "_scale").RawData.Span).ToArray();
-            int n = (int)fw.Dims[1];
             Assert.Equal(n, scales.Length);
             for (int i = 0; i < values.Length; i++)
             {
@@ -110,6 +108,44 @@ public sealed class DynamicQuantizerTests(TransformerModelFiles models) : IClass
             checkedWeights++;
         }
         Assert.True(checkedWeights > 3);
+    }
+
+    /// <summary>A MatMul weight of <paramref name="original"/> as [K, N] values: an initializer, or the Transpose of one (GPT-2's tied LM head).</summary>
+    private static (float[] Values, int N) FloatWeight(ModelProto original, Dictionary<string, TensorProto> floats, string name)
+    {
+        static float[] Read(TensorProto t) =>
+            t.RawData.IsEmpty ? [.. t.FloatData] : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray();
+        if (floats.TryGetValue(name, out TensorProto? fw))
+            return (Read(fw), (int)fw.Dims[1]);
+        NodeProto transpose = original.Graph.Node.Single(n => n.OpType == "Transpose" && n.Output[0] == name);
+        TensorProto source = floats[transpose.Input[0]];
+        float[] values = Read(source);
+        int rows = (int)source.Dims[0], columns = (int)source.Dims[1];
+        var transposed = new float[values.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+                transposed[c * rows + r] = values[r * columns + c];
+        return (transposed, rows);
+    }
+
+    [Fact]
+    public void A_tied_lm_head_is_quantized_through_its_constant_transpose()
+    {
+        // logits = h·wteᵀ through a Transpose of the embedding: ONNX Runtime's quant_pre_process folds it into an initializer
+        // (as a constant-folded export has it), so quantize_dynamic quantizes the head; so do we. The embedding stays for Gather.
+        var (config, path) = models.Get(TransformerArchitecture.Gpt2, strong: true);
+        ModelProto original = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        var initializers = original.Graph.Initializer.Select(i => i.Name).ToHashSet();
+        NodeProto transposeOfWte = original.Graph.Node.Single(t => t.OpType == "Transpose" && initializers.Contains(t.Input[0]));
+        NodeProto head = original.Graph.Node.Single(n => n.OpType == "MatMul" && n.Input[1] == transposeOfWte.Output[0]);
+        ModelProto q = DynamicQuantizer.Quantize(original, null, out DynamicQuantizationReport report);
+        Assert.Contains(head.Name, report.QuantizedNodes);
+        Assert.DoesNotContain(q.Graph.Node, n => n.OpType == "Transpose" && n.Output[0] == head.Input[1]);
+        string wte = transposeOfWte.Input[0];
+        Assert.Contains(q.Graph.Initializer, i => i.Name == wte);
+        Assert.Contains(q.Graph.Node, n => n.OpType == "Gather" && n.Input[0] == wte);
+        TensorProto quantizedHead = q.Graph.Initializer.Single(i => i.Name == head.Input[1] + "_quantized");
+        Assert.Equal(new long[] { config.Hidden, config.VocabSize }, quantizedHead.Dims.ToArray());
     }
 
     [Theory]
