@@ -87,7 +87,7 @@ public static class DynamicQuantizer
         private readonly Dictionary<string, NodeProto> _constantTransposes = graph.Node
             .Where(n => n.OpType == "Transpose" && n.Domain is "" or "ai.onnx" && n.Input.Count == 1 && n.Output.Count == 1
                         && !graph.Input.Any(i => i.Name == n.Input[0]) && !graph.Output.Any(o => o.Name == n.Output[0])
-                        && graph.Initializer.Any(t => t.Name == n.Input[0] && t.Dims.Count == 2)
+                        && graph.Initializer.Where(t => t.Name == n.Input[0]).Any(t => t.Dims.Count == 2)
                         && n.Attribute.Where(a => a.Name == "perm").All(a => a.Ints.Count == 2 && a.Ints[0] == 1 && a.Ints[1] == 0))
             .GroupBy(n => n.Output[0], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
