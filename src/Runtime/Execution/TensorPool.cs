@@ -56,7 +56,7 @@ internal sealed class TensorPool
         get
         {
             lock (_gate)
-                return Math.Max(_minimumBudget, 2 * _largestRun);
+                return BudgetLocked;
         }
     }
 
@@ -131,10 +131,13 @@ internal sealed class TensorPool
     /// <summary>Bytes an array of <paramref name="length"/> elements of <paramref name="type"/> holds.</summary>
     public static long Bytes(TensorElementType type, int length) => (long)length * type.SizeInBytes();
 
+    // Under _gate.
+    private long BudgetLocked => Math.Max(_minimumBudget, 2 * _largestRun);
+
     // Under _gate: drops whole sizes, used longest ago first, until the free bytes fit the budget; the size just returned stays.
     private void Trim((TensorElementType, int) keep)
     {
-        long budget = Math.Max(_minimumBudget, 2 * _largestRun);
+        long budget = BudgetLocked;
         while (_freeBytes > budget)
         {
             (TensorElementType Type, int Length) oldest = default;

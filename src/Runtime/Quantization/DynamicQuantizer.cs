@@ -84,16 +84,19 @@ public static class DynamicQuantizer
         // ONNX Runtime's quant_pre_process folds such a Transpose into an initializer before quantize_dynamic, and a
         // constant-folded export has the initializer already; here the MatMul gets the transposed weight quantized and
         // the Transpose goes when nothing else reads it.
-        private readonly Dictionary<string, NodeProto> _constantTransposes = graph.Node
+        private Dictionary<string, NodeProto> _constantTransposes = [];
+
+        private Dictionary<string, NodeProto> ConstantTransposes() => graph.Node
             .Where(n => n.OpType == "Transpose" && n.Domain is "" or "ai.onnx" && n.Input.Count == 1 && n.Output.Count == 1
-                        && !graph.Input.Any(i => i.Name == n.Input[0]) && !graph.Output.Any(o => o.Name == n.Output[0])
-                        && graph.Initializer.Where(t => t.Name == n.Input[0]).Any(t => t.Dims.Count == 2)
+                        && !_graphInputs.Contains(n.Input[0]) && !graph.Output.Any(o => o.Name == n.Output[0])
+                        && _initializers.TryGetValue(n.Input[0], out TensorProto? t) && t!.Dims.Count == 2
                         && n.Attribute.Where(a => a.Name == "perm").All(a => a.Ints.Count == 2 && a.Ints[0] == 1 && a.Ints[1] == 0))
             .GroupBy(n => n.Output[0], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
         public DynamicQuantizationReport Run()
         {
+            _constantTransposes = ConstantTransposes();
             var nodes = new List<NodeProto>(graph.Node.Count);
             foreach (NodeProto node in graph.Node)
             {
