@@ -286,7 +286,7 @@ internal static unsafe class SmallHeadAttention
                 x0 = Vector512.ConditionalSelect(Vector512.GreaterThan(lane, q).AsSingle(), f0, x0);
                 x1 = Vector512.ConditionalSelect(Vector512.GreaterThan(lane + Vector512.Create(16), q).AsSingle(), f1, x1);
             }
-            float max = HorizontalMax(Vector512.Max(x0, x1));
+            float max = SoftmaxRow.HorizontalMax(Vector512.Max(x0, x1));
             if (float.IsNegativeInfinity(max) || float.IsNaN(max))
                 max = 0f; // as SoftmaxRow: all keys excluded (or NaN) keeps −∞ → 0 and NaN → NaN
             Vector512<float> vMax = Vector512.Create(max);
@@ -295,15 +295,5 @@ internal static unsafe class SmallHeadAttention
             e1.Store(weights + 16);
             return 1f / Vector512.Sum(e0 + e1);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float HorizontalMax(Vector512<float> v)
-    {
-        Vector256<float> h = Vector256.Max(v.GetLower(), v.GetUpper());
-        Vector128<float> x = Vector128.Max(h.GetLower(), h.GetUpper());
-        x = Vector128.Max(x, Vector128.Shuffle(x, Vector128.Create(2, 3, 0, 1)));
-        x = Vector128.Max(x, Vector128.Shuffle(x, Vector128.Create(1, 0, 3, 2)));
-        return x.ToScalar();
     }
 }

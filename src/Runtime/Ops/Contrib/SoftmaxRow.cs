@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MlNetGraviton.Runtime.Ops.Contrib;
 
@@ -14,7 +15,7 @@ internal static class SoftmaxRow
 {
     private const float Log2E = 1.44269504f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
     private const float Underflow = -87.33654f; // ln(2⁻¹²⁶): below it expf is denormal or 0
-    private const float Overflow = 88.72283f;
+    private const float OverflowClamp = 89f; // above ln(float.MaxValue) ≈ 88.72: every x past it gives 2^k·q = +∞
 
     /// <summary>x = exp(x + add − max(x + add)) in place (<paramref name="add"/> empty: no mask); returns Σ.</summary>
     public static float ExpInPlace(Span<float> x, ReadOnlySpan<float> add)
@@ -37,10 +38,11 @@ internal static class SoftmaxRow
                     v += Vector512.LoadUnsafe(ref Unsafe.AsRef(in add[0]), (nuint)i);
                     v.StoreUnsafe(ref p, (nuint)i);
                 }
-                vmax = Vector512.Max(vmax, v);
+                // The platform's max: one instruction off the loop's dependency chain (the IEEE form is three). A NaN
+                // score may then be dropped from the maximum; it still comes out NaN below, and so does Σ.
+                vmax = Vector512.MaxNative(vmax, v);
             }
-            for (int l = 0; l < 16; l++)
-                max = MathF.Max(max, vmax.GetElement(l));
+            max = HorizontalMax(vmax);
         }
         for (; i < n; i++)
         {
@@ -90,11 +92,24 @@ internal static class SoftmaxRow
             Unsafe.Add(ref p, i) *= factor;
     }
 
+    /// <summary>The largest of the 16 lanes (IEEE max: a NaN lane gives NaN), in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float HorizontalMax(Vector512<float> v)
+    {
+        Vector256<float> h = Vector256.Max(v.GetLower(), v.GetUpper());
+        Vector128<float> x = Vector128.Max(h.GetLower(), h.GetUpper());
+        x = Vector128.Max(x, Vector128.Shuffle(x, Vector128.Create(2, 3, 0, 1)));
+        x = Vector128.Max(x, Vector128.Shuffle(x, Vector128.Create(1, 0, 3, 2)));
+        return x.ToScalar();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> Exp(Vector512<float> x)
     {
-        Vector512<float> under = Vector512.LessThan(x, Vector512.Create(Underflow));
-        Vector512<float> c = Vector512.Min(Vector512.Max(x, Vector512.Create(Underflow)), Vector512.Create(Overflow));
+        // The platform's max and min, constant first: x86 returns the second operand when either is NaN, so NaN stays
+        // NaN through every step below (the IEEE forms cost three instructions each). Above the clamp's top 2^k
+        // overflows to +∞ in the scaling; below Underflow the result is set to 0.
+        Vector512<float> c = Vector512.MinNative(Vector512.Create(OverflowClamp), Vector512.MaxNative(Vector512.Create(Underflow), x));
         Vector512<float> k = Vector512.Round(c * Vector512.Create(Log2E));
         Vector512<float> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2Hi), c);
         r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2Lo), r);
@@ -106,15 +121,18 @@ internal static class SoftmaxRow
         q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(0.5f));
         q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(1f));
         q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(1f));
-        // 2^k in two halves, so k = 128 (x near the overflow bound) does not build an infinite scale.
-        Vector512<int> ki = Vector512.ConvertToInt32(k);
-        Vector512<int> k1 = Vector512.ShiftRightArithmetic(ki, 1), k2 = ki - k1;
-        Vector512<float> s1 = Vector512.ShiftLeft(k1 + Vector512.Create(127), 23).AsSingle();
-        Vector512<float> s2 = Vector512.ShiftLeft(k2 + Vector512.Create(127), 23).AsSingle();
-        Vector512<float> e = q * s1 * s2;
-        e = Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(Overflow)), Vector512.Create(float.PositiveInfinity), e);
-        e = Vector512.ConditionalSelect(under, Vector512<float>.Zero, e);
-        // NaN in, NaN out (the clamps and comparisons above do not promise it).
-        return Vector512.ConditionalSelect(Vector512.Equals(x, x), e, x);
+        Vector512<float> e;
+        if (Avx512F.IsSupported)
+        {
+            e = Avx512F.Scale(q, k); // q·2^k in one instruction, exact up to IEEE overflow (+∞) and underflow
+        }
+        else
+        {
+            // 2^k in two halves, so k = 129 (x near the clamp's top) does not build an infinite scale from a finite q.
+            Vector512<int> ki = Vector512.ConvertToInt32Native(k);
+            Vector512<int> k1 = Vector512.ShiftRightArithmetic(ki, 1), k2 = ki - k1;
+            e = q * Vector512.ShiftLeft(k1 + Vector512.Create(127), 23).AsSingle() * Vector512.ShiftLeft(k2 + Vector512.Create(127), 23).AsSingle();
+        }
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Underflow)), Vector512<float>.Zero, e);
     }
 }

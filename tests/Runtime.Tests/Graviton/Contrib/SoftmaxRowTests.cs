@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MlNetGraviton.Runtime.Ops.Contrib;
 
 namespace MlNetGraviton.Runtime.Tests.Graviton.Contrib;
@@ -50,5 +51,35 @@ public sealed class SoftmaxRowTests
         float[] all = Enumerable.Repeat(float.NegativeInfinity, 20).ToArray();
         Assert.Equal(0f, SoftmaxRow.ExpInPlace(all, default)); // every key excluded: all weights 0, the caller's 1/Σ gives NaN like ORT
         Assert.All(all, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Vector_exp_matches_double_precision_across_the_float_range_and_keeps_its_edges()
+    {
+        if (!Vector512.IsHardwareAccelerated)
+            return; // the vector form serves the AVX-512 attention path only
+        var inputs = new List<float> { 0f, -0f, 1e-30f, -1e-30f, 0.5f, -0.5f, 1f, -1f, 10f, -10f, 88f, 88.7f, 88.72283f, -87f, -87.3f };
+        var rng = new Random(7);
+        for (int i = 0; i < 4000; i++)
+            inputs.Add((float)(rng.NextDouble() * 175 - 87));
+        while (inputs.Count % 16 != 0)
+            inputs.Add(0f);
+        for (int i = 0; i < inputs.Count; i += 16)
+        {
+            Vector512<float> got = SoftmaxRow.Exp(Vector512.Create(inputs.GetRange(i, 16).ToArray()));
+            for (int l = 0; l < 16; l++)
+            {
+                double want = Math.Exp(inputs[i + l]);
+                Assert.True(Math.Abs(got[l] - want) <= 4e-7 * want, $"exp({inputs[i + l]:R}) = {got[l]:R}, want {want:R}");
+            }
+        }
+
+        float[] edges = [89f, 100f, float.MaxValue, float.PositiveInfinity, -87.5f, -200f, float.MinValue, float.NegativeInfinity, float.NaN, -float.NaN, 0, 0, 0, 0, 0, 0];
+        Vector512<float> e = SoftmaxRow.Exp(Vector512.Create(edges));
+        for (int l = 0; l < 4; l++)
+            Assert.Equal(float.PositiveInfinity, e[l]);
+        for (int l = 4; l < 8; l++)
+            Assert.Equal(0f, e[l]);
+        Assert.True(float.IsNaN(e[8]) && float.IsNaN(e[9]), $"NaN in gave {e[8]}, {e[9]}");
     }
 }
