@@ -89,9 +89,50 @@ internal static unsafe class TiledHeadAttention
             s += scoreStride;
             (a50 * vScale).Store(s); (a51 * vScale).Store(s + 16); (a52 * vScale).Store(s + 32); (a53 * vScale).Store(s + 48);
         }
+        if (j + 32 <= keys)
+        {
+            // 32 of the last 48 keys in one pass: each q broadcast feeds two zmm (MiniLM's 225 keys end in 32 + 16).
+            Vector512<float> a00 = default, a01 = default;
+            Vector512<float> a10 = default, a11 = default;
+            Vector512<float> a20 = default, a21 = default;
+            Vector512<float> a30 = default, a31 = default;
+            Vector512<float> a40 = default, a41 = default;
+            Vector512<float> a50 = default, a51 = default;
+            float* k = keysT + j;
+            for (int d = 0; d < dk; d++, k += keyWidth)
+            {
+                Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + 16);
+                Vector512<float> b0 = Vector512.Create(q0[d]);
+                a00 = Vector512.FusedMultiplyAdd(b0, k0, a00);
+                a01 = Vector512.FusedMultiplyAdd(b0, k1, a01);
+                Vector512<float> b1 = Vector512.Create(q1[d]);
+                a10 = Vector512.FusedMultiplyAdd(b1, k0, a10);
+                a11 = Vector512.FusedMultiplyAdd(b1, k1, a11);
+                Vector512<float> b2 = Vector512.Create(q2[d]);
+                a20 = Vector512.FusedMultiplyAdd(b2, k0, a20);
+                a21 = Vector512.FusedMultiplyAdd(b2, k1, a21);
+                Vector512<float> b3 = Vector512.Create(q3[d]);
+                a30 = Vector512.FusedMultiplyAdd(b3, k0, a30);
+                a31 = Vector512.FusedMultiplyAdd(b3, k1, a31);
+                Vector512<float> b4 = Vector512.Create(q4[d]);
+                a40 = Vector512.FusedMultiplyAdd(b4, k0, a40);
+                a41 = Vector512.FusedMultiplyAdd(b4, k1, a41);
+                Vector512<float> b5 = Vector512.Create(q5[d]);
+                a50 = Vector512.FusedMultiplyAdd(b5, k0, a50);
+                a51 = Vector512.FusedMultiplyAdd(b5, k1, a51);
+            }
+            float* s = scores + j;
+            (a00 * vScale).Store(s + 0 * scoreStride); (a01 * vScale).Store(s + 0 * scoreStride + 16);
+            (a10 * vScale).Store(s + 1 * scoreStride); (a11 * vScale).Store(s + 1 * scoreStride + 16);
+            (a20 * vScale).Store(s + 2 * scoreStride); (a21 * vScale).Store(s + 2 * scoreStride + 16);
+            (a30 * vScale).Store(s + 3 * scoreStride); (a31 * vScale).Store(s + 3 * scoreStride + 16);
+            (a40 * vScale).Store(s + 4 * scoreStride); (a41 * vScale).Store(s + 4 * scoreStride + 16);
+            (a50 * vScale).Store(s + 5 * scoreStride); (a51 * vScale).Store(s + 5 * scoreStride + 16);
+            j += 32;
+        }
         for (; j < keys; j += 16)
         {
-            // The last 16–48 keys one zmm at a time; even and odd d in separate accumulators keep twelve chains.
+            // The last 16 keys one zmm at a time; even and odd d in separate accumulators keep twelve chains.
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
             Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
             float* k = keysT + j;
@@ -203,9 +244,55 @@ internal static unsafe class TiledHeadAttention
             o = outputs[5] + c;
             (a50 * f).Store(o); (a51 * f).Store(o + 16); (a52 * f).Store(o + 32); (a53 * f).Store(o + 48);
         }
+        if (c + 32 <= dv)
+        {
+            // 32 columns in one pass (MiniLM's head size): each weight broadcast feeds two zmm.
+            Vector512<float> a00 = default, a01 = default;
+            Vector512<float> a10 = default, a11 = default;
+            Vector512<float> a20 = default, a21 = default;
+            Vector512<float> a30 = default, a31 = default;
+            Vector512<float> a40 = default, a41 = default;
+            Vector512<float> a50 = default, a51 = default;
+            float* v = values + c;
+            for (int j = 0; j < keys; j++, v += valueStride)
+            {
+                Vector512<float> v0 = Vector512.Load(v), v1 = Vector512.Load(v + 16);
+                Vector512<float> b0 = Vector512.Create(w0[j]);
+                a00 = Vector512.FusedMultiplyAdd(b0, v0, a00);
+                a01 = Vector512.FusedMultiplyAdd(b0, v1, a01);
+                Vector512<float> b1 = Vector512.Create(w1[j]);
+                a10 = Vector512.FusedMultiplyAdd(b1, v0, a10);
+                a11 = Vector512.FusedMultiplyAdd(b1, v1, a11);
+                Vector512<float> b2 = Vector512.Create(w2[j]);
+                a20 = Vector512.FusedMultiplyAdd(b2, v0, a20);
+                a21 = Vector512.FusedMultiplyAdd(b2, v1, a21);
+                Vector512<float> b3 = Vector512.Create(w3[j]);
+                a30 = Vector512.FusedMultiplyAdd(b3, v0, a30);
+                a31 = Vector512.FusedMultiplyAdd(b3, v1, a31);
+                Vector512<float> b4 = Vector512.Create(w4[j]);
+                a40 = Vector512.FusedMultiplyAdd(b4, v0, a40);
+                a41 = Vector512.FusedMultiplyAdd(b4, v1, a41);
+                Vector512<float> b5 = Vector512.Create(w5[j]);
+                a50 = Vector512.FusedMultiplyAdd(b5, v0, a50);
+                a51 = Vector512.FusedMultiplyAdd(b5, v1, a51);
+            }
+            Vector512<float> f0 = Vector512.Create(inverse[0]);
+            (a00 * f0).Store(outputs[0] + c); (a01 * f0).Store(outputs[0] + c + 16);
+            Vector512<float> f1 = Vector512.Create(inverse[1]);
+            (a10 * f1).Store(outputs[1] + c); (a11 * f1).Store(outputs[1] + c + 16);
+            Vector512<float> f2 = Vector512.Create(inverse[2]);
+            (a20 * f2).Store(outputs[2] + c); (a21 * f2).Store(outputs[2] + c + 16);
+            Vector512<float> f3 = Vector512.Create(inverse[3]);
+            (a30 * f3).Store(outputs[3] + c); (a31 * f3).Store(outputs[3] + c + 16);
+            Vector512<float> f4 = Vector512.Create(inverse[4]);
+            (a40 * f4).Store(outputs[4] + c); (a41 * f4).Store(outputs[4] + c + 16);
+            Vector512<float> f5 = Vector512.Create(inverse[5]);
+            (a50 * f5).Store(outputs[5] + c); (a51 * f5).Store(outputs[5] + c + 16);
+            c += 32;
+        }
         for (; c < dv; c += 16)
         {
-            // The last 16–48 columns one zmm at a time; even and odd keys in separate accumulators keep twelve chains.
+            // The last 16 columns one zmm at a time; even and odd keys in separate accumulators keep twelve chains.
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
             Vector512<float> e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default;
             float* v = values + c;

@@ -24,8 +24,8 @@ public sealed class AttentionHeadsFormsTests
         }
         data.Add(3, 20, 32, 32, "ranges", false); // cross attention: fewer queries than keys
         data.Add(40, 9, 64, 64, "ends", false);
-        // The tiled form (more than 32 keys, dv a multiple of 16): 64-key and 16-key column blocks, 64- and 16-wide value
-        // blocks, partial row tiles, causal tiles that stop at their last query, and the GEMM form where dv is not whole zmm.
+        // The tiled form (more than 32 keys, dv a multiple of 16): 64-, 32- and 16-key column blocks, 64-, 32- and 16-wide
+        // value blocks, partial row tiles, causal tiles that stop at their last query, and the GEMM form where dv is not whole zmm.
         foreach (int s in new[] { 47, 64, 65, 130 })
             foreach ((int dk, int dv) in new[] { (64, 64), (32, 32), (5, 80), (8, 12) })
                 data.Add(s, s, dk, dv, s % 2 == 0 ? "ends" : "raw", false);
@@ -33,6 +33,8 @@ public sealed class AttentionHeadsFormsTests
         data.Add(53, 53, 16, 48, "none", true);
         data.Add(7, 90, 64, 64, "ranges", false);
         data.Add(33, 33, 128, 128, "raw", true);
+        data.Add(100, 100, 32, 32, "raw", true); // keys 64 + 32 + 16
+        data.Add(90, 90, 32, 96, "ends", false); // keys 64 + 32, values 64 + 32
         return data;
     }
 
