@@ -26,6 +26,7 @@ internal unsafe struct Avx512TileTask : ITileTask
     public long Steps;            // K steps of the kernel (K for fp32, K pairs for bf16)
     public float* C, Bias;        // Bias: NR-padded per panel by the task itself; null = none
     public int Ldc, M, N, RowGroups;
+    public int Threads;           // threads the pool runs the tasks on (sets which panel a tile prefetches)
     public float Alpha;
     public GemmActivation Activation;
     public bool Accumulate;
@@ -59,8 +60,16 @@ internal unsafe struct Avx512TileTask : ITileTask
                 biasTile[j] = Bias != null && j < cols ? Bias[col0 + j] : 0f;
             epilogue.Bias = biasTile;
         }
+        // Each tile's K loop fetches a slice of the B panel this thread likely runs next into L2 (the task Threads on:
+        // the pool hands tasks out in turn), so the first tile of a panel does not wait for all of its B at once: a
+        // 768-deep panel is 147 KB, and a weight matrix of 9 MB comes from memory every call. Within one panel, none.
+        int nextPanel = (taskIndex + Math.Max(1, Threads)) / RowGroups;
+        byte* next = nextPanel != panel && nextPanel * NR < N ? (byte*)(B + nextPanel * PanelStride) : null;
+        long slice = next == null ? 0 : (PanelStride * sizeof(uint) + (b1 - b0) - 1) / (b1 - b0);
         for (int blk = b0; blk < b1; blk++)
         {
+            epilogue.Prefetch = next == null ? (byte*)packedB : next + (blk - b0) * slice;
+            epilogue.PrefetchStep = next == null || Steps == 0 ? 0 : (slice + Steps - 1) / Steps;
             int row0 = blk * MR, rows = Math.Min(MR, M - row0);
             uint* a = A + blk * ABlockStride;
             epilogue.LdaBytes = LdaBytes;

@@ -21,7 +21,7 @@ internal static class SbgemmAvx512Bf16Emitter
     public enum Output { Tile, Store, Accumulate }
 
     // SbgemmX86Epilogue field offsets: float* Bias (NR floats), float Alpha, long LdaBytes (the fp32 form's A row stride).
-    private const int BiasOffset = 0, AlphaOffset = 8, LdaOffset = 16;
+    private const int BiasOffset = 0, AlphaOffset = 8, LdaOffset = 16, PrefetchOffset = 24, PrefetchStepOffset = 32;
 
     public static byte[] Emit(int mr, int vectors, Output output) => Emit(mr, vectors, output, fp32: false);
 
@@ -50,7 +50,12 @@ internal static class SbgemmAvx512Bf16Emitter
             return (i % 3) switch { 0 => X64Mem.At(rowBase), 1 => new X64Mem(rowBase, Lda, 1), _ => new X64Mem(rowBase, Lda, 2) };
         }
 
+        const int Prefetch = Rbx, PrefetchStep = R12; // callee-saved: pushed here, popped before ret
         var asm = new X64Assembler();
+        asm.Push(Prefetch);
+        asm.Push(PrefetchStep);
+        asm.Load(Prefetch, X64Mem.At(Epilogue, PrefetchOffset));
+        asm.Load(PrefetchStep, X64Mem.At(Epilogue, PrefetchStepOffset));
         for (int r = 0; r < accumulators; r++)
             asm.Vpxord(r, r, r);
         if (fp32)
@@ -96,6 +101,8 @@ internal static class SbgemmAvx512Bf16Emitter
         {
             asm.AddImm(A, 4 * mr);
         }
+        asm.Prefetcht1(X64Mem.At(Prefetch));
+        asm.Add(Prefetch, PrefetchStep);
         asm.AddImm(B, 64 * vectors);
         asm.Dec(Pairs);
         asm.Jnz(loop);
@@ -132,6 +139,8 @@ internal static class SbgemmAvx512Bf16Emitter
                     asm.Add(C, Ldc);
             }
         }
+        asm.Pop(PrefetchStep);
+        asm.Pop(Prefetch);
         asm.Vzeroupper();
         asm.Ret();
         return asm.ToBytes();

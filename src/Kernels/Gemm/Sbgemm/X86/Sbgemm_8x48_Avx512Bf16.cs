@@ -13,6 +13,8 @@ internal unsafe struct SbgemmX86Epilogue
     public float* Bias; // NR floats (zeros when there is no bias)
     public float Alpha;
     public long LdaBytes; // the fp32 kernel's row stride of A (the bf16 kernel reads packed A)
+    public byte* Prefetch; // PREFETCHT1 at this address each K step, then + PrefetchStep (0: the same line, a hit)
+    public long PrefetchStep;
 }
 
 /// <summary>
@@ -138,6 +140,7 @@ public static unsafe class Sbgemm_8x48_Avx512Bf16
                     A = packedA, ABlockStride = blockWords, B = b.Panel(0), PanelStride = (long)b.Pairs * NR, Steps = b.Pairs,
                     C = c, Ldc = ldc, M = m, N = b.N, Alpha = alpha, Bias = bias, Activation = activation, Accumulate = accumulate,
                     RowGroups = Avx512TileTask.RowGroupsFor(threads, b.Panels, mBlocks),
+                    Threads = threads,
                 };
                 task.UseCode(s_code);
                 KernelThreadPool.Shared.For(ref task, task.RowGroups * b.Panels, threads);

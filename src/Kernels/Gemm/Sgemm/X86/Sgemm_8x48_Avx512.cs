@@ -110,6 +110,7 @@ public static unsafe class Sgemm_8x48_Avx512
             B = (uint*)packedB, PanelStride = (long)packedK * NR, Steps = k,
             C = c, Ldc = ldc, M = m, N = n, Alpha = alpha, Bias = bias, Activation = activation, Accumulate = accumulate,
             RowGroups = Avx512TileTask.RowGroupsFor(threads, panels, (m + MR - 1) / MR),
+            Threads = threads,
         };
         task.UseCode(s_code);
         KernelThreadPool.Shared.For(ref task, task.RowGroups * panels, threads);
