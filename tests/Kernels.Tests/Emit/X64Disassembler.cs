@@ -25,17 +25,17 @@ internal static partial class X64Disassembler
 
     /// <summary>
     /// The AVX-512 tile kernels' frame: rbx and r12 (callee-saved) pushed first and popped last before vzeroupper and ret,
-    /// loaded from the epilogue and used by nothing but the K loop's prefetch (prefetcht1 [rbx]; add rbx, r12); no other
+    /// loaded from the epilogue (the pointer at <paramref name="epilogueOffset"/>, the step after it) and used by nothing but the K loop's prefetch (prefetcht1 [rbx]; add rbx, r12); no other
     /// stack or frame register.
     /// </summary>
-    public static void AssertPrefetchesOnCalleeSavedPair(IReadOnlyList<string> code, IReadOnlyList<string> loopBody)
+    public static void AssertPrefetchesOnCalleeSavedPair(IReadOnlyList<string> code, IReadOnlyList<string> loopBody, int epilogueOffset = 0x18)
     {
         Assert.Equal(["push rbx", "push r12"], code.Take(2));
         Assert.Equal(["pop r12", "pop rbx", "vzeroupper", "ret"], code.Skip(code.Count - 4));
         Assert.Contains("prefetcht1 BYTE PTR [rbx]", loopBody);
         Assert.Contains("add rbx,r12", loopBody);
         string[] inner = code.Skip(2).Take(code.Count - 6).ToArray();
-        Assert.Equal(["mov rbx,QWORD PTR [r9+0x18]", "mov r12,QWORD PTR [r9+0x20]", "prefetcht1 BYTE PTR [rbx]", "add rbx,r12"],
+        Assert.Equal([$"mov rbx,QWORD PTR [r9+0x{epilogueOffset:x}]", $"mov r12,QWORD PTR [r9+0x{epilogueOffset + 8:x}]", "prefetcht1 BYTE PTR [rbx]", "add rbx,r12"],
             inner.Where(l => l.Contains("rbx", StringComparison.Ordinal) || l.Contains("r12", StringComparison.Ordinal)));
         Assert.DoesNotContain(inner, l => l.Contains("rsp", StringComparison.Ordinal) || l.Contains("rbp", StringComparison.Ordinal)
             || l.StartsWith("push", StringComparison.Ordinal) || l.StartsWith("pop", StringComparison.Ordinal));

@@ -85,6 +85,24 @@ public sealed class QgemmVnni512Tests
     }
 
     [Fact]
+    public void FusedFormsPrefetchOnceAKGroupFromTheEpilogue()
+    {
+        SkipUnlessVnni512();
+        X64Disassembler.SkipIfUnavailable();
+        foreach (var output in new[] { QgemmVnni512Emitter.Output.Int32, QgemmVnni512Emitter.Output.Float, QgemmVnni512Emitter.Output.FloatBias })
+        {
+            List<string> code = X64Disassembler.Disassemble(Qgemm_U8S8_8x48_Avx512Vnni.Emit(output)).ToList();
+            int loopStart = code.FindIndex(l => l.StartsWith("vmovups zmm24,ZMMWORD PTR [rsi]", StringComparison.Ordinal));
+            int branch = code.FindIndex(l => l.StartsWith("jne ", StringComparison.Ordinal));
+            Assert.True(loopStart > 0 && branch > loopStart, string.Join("\n", code));
+            string[] body = code.Skip(loopStart).Take(branch - loopStart + 1).ToArray();
+            Assert.Equal(24, body.Count(l => l.StartsWith("vpdpbusd zmm", StringComparison.Ordinal)));
+            Assert.Equal(3 + 8 + 24 + 2 + 4, body.Length); // + the prefetch and its step, add A, add B, dec, jne
+            X64Disassembler.AssertPrefetchesOnCalleeSavedPair(code, body, epilogueOffset: 0x28);
+        }
+    }
+
+    [Fact]
     public void IsaLimitsBelowAvx512VnniFallBack()
     {
         SkipUnlessVnni512();

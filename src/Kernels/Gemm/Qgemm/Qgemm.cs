@@ -260,6 +260,7 @@ public static unsafe class Qgemm
                     Activation = epilogue.Activation,
                     ColumnTerm = pColumnTerm,
                     ColumnScale = pColumnScale,
+                    Threads = threads,
                 };
                 QgemmParallel.For(ref task, blocking.TaskCount, threads);
             }

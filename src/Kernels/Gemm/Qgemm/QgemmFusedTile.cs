@@ -21,6 +21,11 @@ internal unsafe struct QgemmFusedTile
 
     /// <summary>Bias per column (float output with bias only).</summary>
     public float* Bias;
+
+    /// <summary>Where the kernel's K loop prefetches (PREFETCHT1), advancing <see cref="PrefetchStep"/> bytes a k group.</summary>
+    public byte* Prefetch;
+
+    public long PrefetchStep;
 }
 
 /// <summary>What a fused tile writes to C.</summary>

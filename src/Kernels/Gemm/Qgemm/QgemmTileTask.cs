@@ -34,6 +34,7 @@ internal unsafe struct QgemmTileTask : ITileTask
     public GemmActivation Activation;
     public int* ColumnTerm;    // za·ColumnAdjust[j], for kernels that fuse the epilogue (else null)
     public float* ColumnScale; // AScale·BScales[j], for those kernels with float output (else null)
+    public int Threads;        // threads the pool runs the tasks on (sets which panel a tile prefetches)
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int taskIndex)
@@ -49,16 +50,29 @@ internal unsafe struct QgemmTileTask : ITileTask
         bool fusedOutput = kernel.FusesEpilogue && fixup == null;
         QgemmFusedOutput output = CFloat == null ? QgemmFusedOutput.Int32 : Bias == null ? QgemmFusedOutput.Float : QgemmFusedOutput.FloatBias;
         QgemmFusedTile fused = default;
+        // A fused tile's K loop fetches a slice of the next panel's B into L2: the task's next panel, or after its last
+        // the first of the task this thread likely runs next (the pool hands tasks out in turn; Threads on). So a
+        // panel's first tile does not wait for all of its B at once, which a weight matrix of megabytes, read from
+        // memory every call, otherwise makes it do.
+        int laterTask = taskIndex + Math.Max(1, Threads);
+        int laterPanel = laterTask < blocking.TaskCount ? laterTask % blocking.PanelTasks * blocking.PanelsPerTask : -1;
+        int tiles = block1 - block0;
         for (int panel = panel0; panel < panel1; panel++)
         {
             byte* packedB = B.Panel(panel);
             int col0 = panel * nr, cols = Math.Min(nr, B.N - col0);
+            int nextPanel = panel + 1 < panel1 ? panel + 1 : laterPanel;
+            byte* next = nextPanel >= 0 && nextPanel != panel && tiles > 0 ? B.Panel(nextPanel) : null;
+            long slice = next == null ? 0 : (B.PanelBytes + tiles - 1) / tiles;
+            int groups = B.KPadded / kernel.KGroup;
+            fused.PrefetchStep = next == null || groups == 0 ? 0 : (slice + groups - 1) / groups;
             for (int block = block0; block < block1; block++)
             {
                 int row0 = block * mr, rows = Math.Min(mr, M - row0);
                 byte* packedA = PackedA + (long)block * PackedABlockBytes;
                 if (fusedOutput && rows == mr && cols == nr)
                 {
+                    fused.Prefetch = next == null ? packedB : next + (block - block0) * slice;
                     fused.ColumnTerm = ColumnTerm + col0;
                     fused.ZeroPoints = ZeroPointsB + col0;
                     fused.RowSums = RowSums + row0;

@@ -35,6 +35,7 @@ internal static class QgemmVnni512Emitter
 
     /// <summary>Byte offsets of the fields of <see cref="QgemmFusedTile"/>.</summary>
     private const int ColumnTermOffset = 0, ZeroPointsOffset = 8, RowSumsOffset = 16, ScalesOffset = 24, BiasOffset = 32;
+    private const int PrefetchOffset = 40, PrefetchStepOffset = 48;
 
     public static byte[] Emit(int mr, int vectors, Output output)
     {
@@ -47,7 +48,18 @@ internal static class QgemmVnni512Emitter
         int ARegFor(int i) => accumulators + vectors + i % ARegCount;
         int Acc(int i, int v) => i * vectors + v;
 
+        // The fused outputs (full tiles) prefetch, per k group, at e->Prefetch, then + e->PrefetchStep (the driver points it
+        // at the B panel it runs next); rbx and r12 are callee-saved, so pushed here and popped before ret. Tile has no e.
+        const int Prefetch = Rbx, PrefetchStep = R12;
+        bool prefetch = output != Output.Tile;
         var asm = new X64Assembler();
+        if (prefetch)
+        {
+            asm.Push(Prefetch);
+            asm.Push(PrefetchStep);
+            asm.Load(Prefetch, X64Mem.At(Epilogue, PrefetchOffset));
+            asm.Load(PrefetchStep, X64Mem.At(Epilogue, PrefetchStepOffset));
+        }
         for (int r = 0; r < accumulators; r++)
             asm.Vpxord(r, r, r);
         X64Label loop = asm.NewLabel(), store = asm.NewLabel();
@@ -61,6 +73,11 @@ internal static class QgemmVnni512Emitter
             asm.Vpbroadcastd(ARegFor(i), X64Mem.At(A, 4 * i));
             for (int v = 0; v < vectors; v++)
                 asm.Vpdpbusd(Acc(i, v), ARegFor(i), BReg(v));
+        }
+        if (prefetch)
+        {
+            asm.Prefetcht1(X64Mem.At(Prefetch));
+            asm.Add(Prefetch, PrefetchStep);
         }
         asm.AddImm(A, 4 * mr);
         asm.AddImm(B, 64 * vectors);
@@ -110,6 +127,11 @@ internal static class QgemmVnni512Emitter
                 asm.VmovupsStore(X64Mem.At(C, 64 * v), Acc(i, v));
             if (i + 1 < mr)
                 asm.Add(C, Ldc);
+        }
+        if (prefetch)
+        {
+            asm.Pop(PrefetchStep);
+            asm.Pop(Prefetch);
         }
         asm.Vzeroupper();
         asm.Ret();
