@@ -18,7 +18,7 @@ internal static class CliApp
           infer --model M.onnx --input-dir D --output-dir O [--engine graviton|ort] [--precision fp32|bf16|int8|auto] [--threads N]
                                             read D/<input name>.npy, run the model, write O/<output name>.npy
           embed --model minilm|arctic-xs|FILE.onnx [--vocab FILE] --input texts.jsonl --output out.npy [--precision fp32|int8|bf16|auto]
-                [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query] [--baseline-batches 1,8,32]
+                [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query] [--baseline-batches 1,8,32 [--rounds R]]
                                             one embedding per JSONL "text", in input order, into a float32 [rows, dim] .npy
           bench model [-m MODEL...] [--model-file F] [-p fp32|int8|bf16...] [-b N...] [-s N...] [-t RUNS] [--threads N]
                       [--engines graviton ort mlnet] [--csv PATH] [--quick] [--warmup N] [--no-chart] [--profile]

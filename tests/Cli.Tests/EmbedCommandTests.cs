@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -146,6 +148,8 @@ public sealed class EmbedCommandTests : IDisposable
     [InlineData(new[] { "--model", "MODEL", "--vocab", "VOCAB", "--precision", "fp64" }, "unknown precision 'fp64'")]
     [InlineData(new[] { "--model", "MODEL", "--vocab", "VOCAB", "--baseline-batches", "1" }, "--baseline-batches needs a catalog model")]
     [InlineData(new[] { "--model", "minilm", "--baseline-batches", "1,x" }, "--baseline-batches takes positive integers separated by commas, got 'x'")]
+    [InlineData(new[] { "--model", "minilm", "--rounds", "2" }, "--rounds needs --baseline-batches (it repeats the comparison)")]
+    [InlineData(new[] { "--model", "minilm", "--baseline-batches", "1", "--rounds", "0" }, "--rounds must be at least 1, got 0")]
     public void UsageErrorsExit2(string[] options, string message)
     {
         string input = WriteJsonl(["hello"]);
@@ -213,6 +217,26 @@ public sealed class EmbedCommandTests : IDisposable
         Assert.Matches(@"^embed: 3 rows, dim 384, [\d.]+ rows/s$", lines[^1]);
         // Both engines are timed after one untimed warm-up batch; the work line above counts the timed job only.
         Assert.Contains("embed: one warm-up batch of 3 texts before timing, as the baseline gets", stderr);
+    }
+
+    [Fact]
+    public void RoundsAlternateBothEnginesAndTheRatioLineIsTheMedianRound()
+    {
+        string input = WriteJsonl(["short one", "a somewhat longer second sentence for the encoder", "third"]);
+        (int code, string stdout, string stderr) = CliRunner.Run(
+            "embed", "--model", "minilm", "--input", input, "--output", dir["out.npy"], "--threads", "1", "--baseline-batches", "1", "--rounds", "3");
+        Assert.True(code == 0, stderr);
+        string[] lines = stdout.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        Match rounds = Regex.Match(lines[^3], @"^rounds: 3, each embed then SentenceEncoder.Encode: ([\d.]+) / ([\d.]+) rows/s = ([\d.]+)x; ([\d.]+) / ([\d.]+) rows/s = ([\d.]+)x; ([\d.]+) / ([\d.]+) rows/s = ([\d.]+)x$");
+        Assert.True(rounds.Success, lines[^3]);
+        Match ratio = Regex.Match(lines[^2], @"^ratio: embed ([\d.]+) rows/s / SentenceEncoder.Encode at its best batch \(1\) ([\d.]+) rows/s = ([\d.]+)x, threads 1$");
+        Assert.True(ratio.Success, lines[^2]);
+        // The ratio line repeats the round whose ratio is the median of the three.
+        var perRound = Enumerable.Range(0, 3).Select(r => (Ours: rounds.Groups[3 * r + 1].Value, Theirs: rounds.Groups[3 * r + 2].Value, Ratio: rounds.Groups[3 * r + 3].Value)).ToArray();
+        var median = perRound.OrderBy(r => double.Parse(r.Ratio, CultureInfo.InvariantCulture)).ElementAt(1);
+        Assert.Equal((median.Ours, median.Theirs, median.Ratio), (ratio.Groups[1].Value, ratio.Groups[2].Value, ratio.Groups[3].Value));
+        Assert.Matches(@"^embed: 3 rows, dim 384, [\d.]+ rows/s$", lines[^1]);
+        Assert.Equal(3L, NpyFile.Read(dir["out.npy"]).Shape[0]); // the file holds the first round's rows once
     }
 
     private sealed class TextRow

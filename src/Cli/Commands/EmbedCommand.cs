@@ -17,7 +17,7 @@ internal static class EmbedCommand
 {
     public const string Usage =
         "embed --model minilm|arctic-xs|FILE.onnx [--vocab FILE] --input texts.jsonl --output out.npy [--precision fp32|int8|bf16|auto]\n" +
-        "      [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query] [--baseline-batches 1,8,32]";
+        "      [--batch N] [--max-length N] [--threads N] [--pooling mean|cls] [--normalize] [--query] [--baseline-batches 1,8,32 [--rounds R]]";
 
     public static int Run(string[] args, TextWriter output, TextWriter progress)
     {
@@ -36,8 +36,13 @@ internal static class EmbedCommand
             .Select(b => int.TryParse(b, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0
                 ? n : throw new UsageException($"--baseline-batches takes positive integers separated by commas, got '{b}'"))
             .ToArray();
+        int rounds = cl.Int("rounds", 1);
         cl.EnsureAllRead(0);
 
+        if (rounds < 1)
+            throw new UsageException($"--rounds must be at least 1, got {rounds}");
+        if (rounds > 1 && baselineBatches.Length == 0)
+            throw new UsageException("--rounds needs --baseline-batches (it repeats the comparison)");
         if (batch < 1)
             throw new UsageException($"--batch must be at least 1, got {batch}");
         if (maxLength is < 2)
@@ -157,9 +162,27 @@ internal static class EmbedCommand
             IReadOnlyList<(int Batch, double RowsPerSecond)> baseline = PackageEncoderBaseline.Measure(measured, all, options.Threads, baselineBatches);
             foreach ((int b, double r) in baseline)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: {measured.PackageId} {measured.PackageVersion} SentenceEncoder.Encode batch {b}: {r:F1} rows/s"));
-            (int bestBatch, double best) = baseline.MaxBy(x => x.RowsPerSecond);
+            var results = new List<(double Ours, int BestBatch, double Best)> { (rate, baseline.MaxBy(x => x.RowsPerSecond).Batch, baseline.Max(x => x.RowsPerSecond)) };
+            for (int round = 2; round <= rounds; round++)
+            {
+                // Further rounds alternate the two engines again on the same texts (the job's vectors are dropped), so a
+                // slow spell of a shared machine weighs on both; the ratio line below is the round with the median ratio.
+                var again = Stopwatch.StartNew();
+                long count = job.Run(all, _ => { });
+                double ours = count / again.Elapsed.TotalSeconds;
+                IReadOnlyList<(int Batch, double RowsPerSecond)> theirs = PackageEncoderBaseline.Measure(measured, all, options.Threads, baselineBatches);
+                (int b, double r) = theirs.MaxBy(x => x.RowsPerSecond);
+                results.Add((ours, b, r));
+            }
+            if (rounds > 1)
+            {
+                string perRound = string.Join("; ", results.Select(x =>
+                    string.Create(CultureInfo.InvariantCulture, $"{x.Ours:F1} / {x.Best:F1} rows/s = {x.Ours / x.Best:F2}x")));
+                output.WriteLine($"rounds: {rounds}, each embed then SentenceEncoder.Encode: {perRound}");
+            }
+            (double medianOurs, int bestBatch, double best) = results.OrderBy(x => x.Ours / x.Best).ElementAt((results.Count - 1) / 2);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ratio: embed {rate:F1} rows/s / SentenceEncoder.Encode at its best batch ({bestBatch}) {best:F1} rows/s = {rate / best:F2}x, threads {(options.Threads > 0 ? options.Threads.ToString(CultureInfo.InvariantCulture) : "default")}"));
+                $"ratio: embed {medianOurs:F1} rows/s / SentenceEncoder.Encode at its best batch ({bestBatch}) {best:F1} rows/s = {medianOurs / best:F2}x, threads {(options.Threads > 0 ? options.Threads.ToString(CultureInfo.InvariantCulture) : "default")}"));
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embed: {rows} rows, dim {job.Dimension}, {rate:F1} rows/s"));
         return 0;
