@@ -115,7 +115,8 @@ public sealed unsafe class SbgemmAvx512Bf16Tests
     public void ThreadCountsGiveTheSameBits()
     {
         SkipUnlessAvx512Bf16();
-        foreach ((int m, int k, int n) in new[] { (64, 65, 200), (9, 768, 48), (128, 31, 96) })
+        // (48, 64, 96) on 2 threads: 6 row blocks in 4 groups of 2, so the last group of each panel has no tile.
+        foreach ((int m, int k, int n) in new[] { (64, 65, 200), (9, 768, 48), (128, 31, 96), (48, 64, 96) })
         {
             var rng = new Random(m + n);
             float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();

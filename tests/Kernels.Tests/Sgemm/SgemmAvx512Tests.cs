@@ -42,6 +42,7 @@ public sealed unsafe class SgemmAvx512Tests
     [InlineData(13, 65, 50, 1)]
     [InlineData(5, 17, 97, 2)]
     [InlineData(1, 768, 48, 1)]
+    [InlineData(48, 64, 96, 2)] // 6 row blocks in 4 groups of 2: the last group of each panel has none (and no prefetch)
     public void EdgeRowBlocksReadNothingPastA(int m, int k, int n, int threads)
     {
         SkipUnlessAvx512();

@@ -63,13 +63,14 @@ internal unsafe struct Avx512TileTask : ITileTask
         // Each tile's K loop fetches a slice of the B panel this thread likely runs next into L2 (the task Threads on:
         // the pool hands tasks out in turn), so the first tile of a panel does not wait for all of its B at once: a
         // 768-deep panel is 147 KB, and a weight matrix of 9 MB comes from memory every call. Within one panel, none.
-        int nextPanel = (taskIndex + Math.Max(1, Threads)) / RowGroups;
-        byte* next = nextPanel != panel && nextPanel * NR < N ? (byte*)(B + nextPanel * PanelStride) : null;
-        long slice = next == null ? 0 : (PanelStride * sizeof(uint) + (b1 - b0) - 1) / (b1 - b0);
+        // A group past the last row block (more groups than blocks divide evenly into) has no tile to do it.
+        int nextPanel = (taskIndex + Math.Max(1, Threads)) / RowGroups, tiles = b1 - b0;
+        byte* next = tiles > 0 && nextPanel != panel && nextPanel * NR < N ? (byte*)(B + nextPanel * PanelStride) : null;
+        long slice = next == null ? 0 : (PanelStride * sizeof(uint) + tiles - 1) / tiles;
+        epilogue.PrefetchStep = next == null || Steps == 0 ? 0 : (slice + Steps - 1) / Steps;
         for (int blk = b0; blk < b1; blk++)
         {
             epilogue.Prefetch = next == null ? (byte*)packedB : next + (blk - b0) * slice;
-            epilogue.PrefetchStep = next == null || Steps == 0 ? 0 : (slice + Steps - 1) / Steps;
             int row0 = blk * MR, rows = Math.Min(MR, M - row0);
             uint* a = A + blk * ABlockStride;
             epilogue.LdaBytes = LdaBytes;
