@@ -7,7 +7,7 @@ namespace MlNetGraviton.Kernels.Gemm;
 
 /// <summary>
 /// The machine's fp32 FMA peak as a leaf loop of independent vector FMAs (no loads), run on T threads: the ceiling
-/// SGEMM is measured against. Vector512 when the CPU has AVX-512 (untested here: no such CPU available), Vector256 with
+/// SGEMM is measured against. Vector512 when the JIT accelerates it (AVX-512), Vector256 with
 /// FMA on x86, Vector128 (FMLA) on Arm64.
 /// </summary>
 public static unsafe class SgemmPeak

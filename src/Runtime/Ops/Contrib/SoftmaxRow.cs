@@ -128,7 +128,7 @@ internal static class SoftmaxRow
         }
         else
         {
-            // 2^k in two halves, so k = 129 (x near the clamp's top) does not build an infinite scale from a finite q.
+            // 2^k in two halves, so k = 128 (x near the clamp's top) does not build an infinite scale from a finite q.
             Vector512<int> ki = Vector512.ConvertToInt32Native(k);
             Vector512<int> k1 = Vector512.ShiftRightArithmetic(ki, 1), k2 = ki - k1;
             e = q * Vector512.ShiftLeft(k1 + Vector512.Create(127), 23).AsSingle() * Vector512.ShiftLeft(k2 + Vector512.Create(127), 23).AsSingle();
