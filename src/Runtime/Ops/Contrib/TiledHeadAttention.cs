@@ -92,42 +92,10 @@ internal static unsafe class TiledHeadAttention
         if (j + 32 <= keys)
         {
             // 32 of the last 48 keys in one pass: each q broadcast feeds two zmm (MiniLM's 225 keys end in 32 + 16).
-            Vector512<float> a00 = default, a01 = default;
-            Vector512<float> a10 = default, a11 = default;
-            Vector512<float> a20 = default, a21 = default;
-            Vector512<float> a30 = default, a31 = default;
-            Vector512<float> a40 = default, a41 = default;
-            Vector512<float> a50 = default, a51 = default;
-            float* k = keysT + j;
-            for (int d = 0; d < dk; d++, k += keyWidth)
-            {
-                Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + 16);
-                Vector512<float> b0 = Vector512.Create(q0[d]);
-                a00 = Vector512.FusedMultiplyAdd(b0, k0, a00);
-                a01 = Vector512.FusedMultiplyAdd(b0, k1, a01);
-                Vector512<float> b1 = Vector512.Create(q1[d]);
-                a10 = Vector512.FusedMultiplyAdd(b1, k0, a10);
-                a11 = Vector512.FusedMultiplyAdd(b1, k1, a11);
-                Vector512<float> b2 = Vector512.Create(q2[d]);
-                a20 = Vector512.FusedMultiplyAdd(b2, k0, a20);
-                a21 = Vector512.FusedMultiplyAdd(b2, k1, a21);
-                Vector512<float> b3 = Vector512.Create(q3[d]);
-                a30 = Vector512.FusedMultiplyAdd(b3, k0, a30);
-                a31 = Vector512.FusedMultiplyAdd(b3, k1, a31);
-                Vector512<float> b4 = Vector512.Create(q4[d]);
-                a40 = Vector512.FusedMultiplyAdd(b4, k0, a40);
-                a41 = Vector512.FusedMultiplyAdd(b4, k1, a41);
-                Vector512<float> b5 = Vector512.Create(q5[d]);
-                a50 = Vector512.FusedMultiplyAdd(b5, k0, a50);
-                a51 = Vector512.FusedMultiplyAdd(b5, k1, a51);
-            }
             float* s = scores + j;
-            (a00 * vScale).Store(s + 0 * scoreStride); (a01 * vScale).Store(s + 0 * scoreStride + 16);
-            (a10 * vScale).Store(s + 1 * scoreStride); (a11 * vScale).Store(s + 1 * scoreStride + 16);
-            (a20 * vScale).Store(s + 2 * scoreStride); (a21 * vScale).Store(s + 2 * scoreStride + 16);
-            (a30 * vScale).Store(s + 3 * scoreStride); (a31 * vScale).Store(s + 3 * scoreStride + 16);
-            (a40 * vScale).Store(s + 4 * scoreStride); (a41 * vScale).Store(s + 4 * scoreStride + 16);
-            (a50 * vScale).Store(s + 5 * scoreStride); (a51 * vScale).Store(s + 5 * scoreStride + 16);
+            SixRowsBy32(q0, q1, q2, q3, q4, q5, keysT + j, keyWidth, dk,
+                s, s + scoreStride, s + 2 * scoreStride, s + 3 * scoreStride, s + 4 * scoreStride, s + 5 * scoreStride,
+                vScale, vScale, vScale, vScale, vScale, vScale);
             j += 32;
         }
         for (; j < keys; j += 16)
@@ -247,47 +215,10 @@ internal static unsafe class TiledHeadAttention
         if (c + 32 <= dv)
         {
             // 32 columns in one pass (MiniLM's head size): each weight broadcast feeds two zmm.
-            Vector512<float> a00 = default, a01 = default;
-            Vector512<float> a10 = default, a11 = default;
-            Vector512<float> a20 = default, a21 = default;
-            Vector512<float> a30 = default, a31 = default;
-            Vector512<float> a40 = default, a41 = default;
-            Vector512<float> a50 = default, a51 = default;
-            float* v = values + c;
-            for (int j = 0; j < keys; j++, v += valueStride)
-            {
-                Vector512<float> v0 = Vector512.Load(v), v1 = Vector512.Load(v + 16);
-                Vector512<float> b0 = Vector512.Create(w0[j]);
-                a00 = Vector512.FusedMultiplyAdd(b0, v0, a00);
-                a01 = Vector512.FusedMultiplyAdd(b0, v1, a01);
-                Vector512<float> b1 = Vector512.Create(w1[j]);
-                a10 = Vector512.FusedMultiplyAdd(b1, v0, a10);
-                a11 = Vector512.FusedMultiplyAdd(b1, v1, a11);
-                Vector512<float> b2 = Vector512.Create(w2[j]);
-                a20 = Vector512.FusedMultiplyAdd(b2, v0, a20);
-                a21 = Vector512.FusedMultiplyAdd(b2, v1, a21);
-                Vector512<float> b3 = Vector512.Create(w3[j]);
-                a30 = Vector512.FusedMultiplyAdd(b3, v0, a30);
-                a31 = Vector512.FusedMultiplyAdd(b3, v1, a31);
-                Vector512<float> b4 = Vector512.Create(w4[j]);
-                a40 = Vector512.FusedMultiplyAdd(b4, v0, a40);
-                a41 = Vector512.FusedMultiplyAdd(b4, v1, a41);
-                Vector512<float> b5 = Vector512.Create(w5[j]);
-                a50 = Vector512.FusedMultiplyAdd(b5, v0, a50);
-                a51 = Vector512.FusedMultiplyAdd(b5, v1, a51);
-            }
-            Vector512<float> f0 = Vector512.Create(inverse[0]);
-            (a00 * f0).Store(outputs[0] + c); (a01 * f0).Store(outputs[0] + c + 16);
-            Vector512<float> f1 = Vector512.Create(inverse[1]);
-            (a10 * f1).Store(outputs[1] + c); (a11 * f1).Store(outputs[1] + c + 16);
-            Vector512<float> f2 = Vector512.Create(inverse[2]);
-            (a20 * f2).Store(outputs[2] + c); (a21 * f2).Store(outputs[2] + c + 16);
-            Vector512<float> f3 = Vector512.Create(inverse[3]);
-            (a30 * f3).Store(outputs[3] + c); (a31 * f3).Store(outputs[3] + c + 16);
-            Vector512<float> f4 = Vector512.Create(inverse[4]);
-            (a40 * f4).Store(outputs[4] + c); (a41 * f4).Store(outputs[4] + c + 16);
-            Vector512<float> f5 = Vector512.Create(inverse[5]);
-            (a50 * f5).Store(outputs[5] + c); (a51 * f5).Store(outputs[5] + c + 16);
+            SixRowsBy32(w0, w1, w2, w3, w4, w5, values + c, valueStride, keys,
+                outputs[0] + c, outputs[1] + c, outputs[2] + c, outputs[3] + c, outputs[4] + c, outputs[5] + c,
+                Vector512.Create(inverse[0]), Vector512.Create(inverse[1]), Vector512.Create(inverse[2]),
+                Vector512.Create(inverse[3]), Vector512.Create(inverse[4]), Vector512.Create(inverse[5]));
             c += 32;
         }
         for (; c < dv; c += 16)
@@ -330,5 +261,51 @@ internal static unsafe class TiledHeadAttention
             ((a4 + e4) * Vector512.Create(inverse[4])).Store(outputs[4] + c);
             ((a5 + e5) * Vector512.Create(inverse[5])).Store(outputs[5] + c);
         }
+    }
+
+    /// <summary>
+    /// The 32-wide pass both products share: for six rows, acc_r = Σ_{t &lt; depth} rows_r[t] · panel[t·panelStride, + 32)
+    /// (Scores: q · Kᵀ columns; Context: e · V rows), stored as acc_r · scale_r at dst_r. Always inlined, so
+    /// <see cref="Scores"/> and <see cref="Context"/> stay leaves with its twelve accumulators in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SixRowsBy32(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, float* panel, long panelStride,
+        int depth, float* d0, float* d1, float* d2, float* d3, float* d4, float* d5,
+        Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, Vector512<float> s4, Vector512<float> s5)
+    {
+        Vector512<float> a00 = default, a01 = default;
+        Vector512<float> a10 = default, a11 = default;
+        Vector512<float> a20 = default, a21 = default;
+        Vector512<float> a30 = default, a31 = default;
+        Vector512<float> a40 = default, a41 = default;
+        Vector512<float> a50 = default, a51 = default;
+        for (int t = 0; t < depth; t++, panel += panelStride)
+        {
+            Vector512<float> p0 = Vector512.Load(panel), p1 = Vector512.Load(panel + 16);
+            Vector512<float> b0 = Vector512.Create(r0[t]);
+            a00 = Vector512.FusedMultiplyAdd(b0, p0, a00);
+            a01 = Vector512.FusedMultiplyAdd(b0, p1, a01);
+            Vector512<float> b1 = Vector512.Create(r1[t]);
+            a10 = Vector512.FusedMultiplyAdd(b1, p0, a10);
+            a11 = Vector512.FusedMultiplyAdd(b1, p1, a11);
+            Vector512<float> b2 = Vector512.Create(r2[t]);
+            a20 = Vector512.FusedMultiplyAdd(b2, p0, a20);
+            a21 = Vector512.FusedMultiplyAdd(b2, p1, a21);
+            Vector512<float> b3 = Vector512.Create(r3[t]);
+            a30 = Vector512.FusedMultiplyAdd(b3, p0, a30);
+            a31 = Vector512.FusedMultiplyAdd(b3, p1, a31);
+            Vector512<float> b4 = Vector512.Create(r4[t]);
+            a40 = Vector512.FusedMultiplyAdd(b4, p0, a40);
+            a41 = Vector512.FusedMultiplyAdd(b4, p1, a41);
+            Vector512<float> b5 = Vector512.Create(r5[t]);
+            a50 = Vector512.FusedMultiplyAdd(b5, p0, a50);
+            a51 = Vector512.FusedMultiplyAdd(b5, p1, a51);
+        }
+        (a00 * s0).Store(d0); (a01 * s0).Store(d0 + 16);
+        (a10 * s1).Store(d1); (a11 * s1).Store(d1 + 16);
+        (a20 * s2).Store(d2); (a21 * s2).Store(d2 + 16);
+        (a30 * s3).Store(d3); (a31 * s3).Store(d3 + 16);
+        (a40 * s4).Store(d4); (a41 * s4).Store(d4 + 16);
+        (a50 * s5).Store(d5); (a51 * s5).Store(d5 + 16);
     }
 }
