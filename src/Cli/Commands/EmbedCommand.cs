@@ -162,7 +162,12 @@ internal static class EmbedCommand
             IReadOnlyList<(int Batch, double RowsPerSecond)> baseline = PackageEncoderBaseline.Measure(measured, all, options.Threads, baselineBatches);
             foreach ((int b, double r) in baseline)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: {measured.PackageId} {measured.PackageVersion} SentenceEncoder.Encode batch {b}: {r:F1} rows/s"));
-            var results = new List<(double Ours, int BestBatch, double Best)> { (rate, baseline.MaxBy(x => x.RowsPerSecond).Batch, baseline.Max(x => x.RowsPerSecond)) };
+            static (double Ours, int BestBatch, double Best) Round(double ours, IReadOnlyList<(int Batch, double RowsPerSecond)> theirs)
+            {
+                (int b, double r) = theirs.MaxBy(x => x.RowsPerSecond);
+                return (ours, b, r);
+            }
+            var results = new List<(double Ours, int BestBatch, double Best)> { Round(rate, baseline) };
             for (int round = 2; round <= rounds; round++)
             {
                 // Further rounds alternate the two engines again on the same texts (the job's vectors are dropped), so a
@@ -170,9 +175,7 @@ internal static class EmbedCommand
                 var again = Stopwatch.StartNew();
                 long count = job.Run(all, _ => { });
                 double ours = count / again.Elapsed.TotalSeconds;
-                IReadOnlyList<(int Batch, double RowsPerSecond)> theirs = PackageEncoderBaseline.Measure(measured, all, options.Threads, baselineBatches);
-                (int b, double r) = theirs.MaxBy(x => x.RowsPerSecond);
-                results.Add((ours, b, r));
+                results.Add(Round(ours, PackageEncoderBaseline.Measure(measured, all, options.Threads, baselineBatches)));
             }
             if (rounds > 1)
             {

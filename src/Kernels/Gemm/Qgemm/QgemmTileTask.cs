@@ -56,7 +56,7 @@ internal unsafe struct QgemmTileTask : ITileTask
         // memory every call, otherwise makes it do.
         int laterTask = taskIndex + Math.Max(1, Threads);
         int laterPanel = laterTask < blocking.TaskCount ? laterTask % blocking.PanelTasks * blocking.PanelsPerTask : -1;
-        int tiles = block1 - block0;
+        int tiles = block1 - block0, groups = B.KPadded / kernel.KGroup;
         for (int panel = panel0; panel < panel1; panel++)
         {
             byte* packedB = B.Panel(panel);
@@ -64,7 +64,6 @@ internal unsafe struct QgemmTileTask : ITileTask
             int nextPanel = panel + 1 < panel1 ? panel + 1 : laterPanel;
             byte* next = nextPanel >= 0 && nextPanel != panel && tiles > 0 ? B.Panel(nextPanel) : null;
             long slice = next == null ? 0 : (B.PanelBytes + tiles - 1) / tiles;
-            int groups = B.KPadded / kernel.KGroup;
             fused.PrefetchStep = next == null || groups == 0 ? 0 : (slice + groups - 1) / groups;
             for (int block = block0; block < block1; block++)
             {
